@@ -1,0 +1,309 @@
+"""Every attendee's best partners at once, with array operations only.
+
+The score of a pair is the strongest of its shared points (see
+:mod:`touchpoints.core.common_ground`): a *max*, not a sum, so it is not an inner
+product and an off-the-shelf vector search does not give it. This module computes
+it exactly, in blocks, without a Python loop over pairs:
+
+1. Every topic (and every pair of related topics) is a *group* of attendees with one
+   weight. Groups of at most ``max_group`` members are expanded into all their pairs
+   (vectorized), and each pair keeps its best weight.
+2. Bigger groups are the common topics, worth little. An attendee who still has
+   fewer than ``k`` partners takes them from its heaviest big group, by rotation
+   through the group's members (all of them score at least that group's weight,
+   so any of them is exact; rotation spreads the choice instead of making hubs).
+3. The score of every candidate pair is then recomputed over *all* topics with a
+   sparse row product, so a pair found through a big group gets its true score.
+
+Related ground between two *big* topics is not enumerated (it is weak by
+construction); :func:`~touchpoints.core.common_ground.common_ground` still reports
+it when it explains a pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from touchpoints.core.common_ground import RELATED_WEIGHT, related_score
+from touchpoints.core.topics import Vocabulary
+
+__all__ = ["TopMatches", "top_matches"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
+Progress = Callable[[str, int, int], None]
+
+#: Pairs expanded per block; bounds peak memory (about 30 bytes per pair).
+_BLOCK_PAIRS = 20_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class TopMatches:
+    """Row ``i`` lists attendee ``i``'s best partners (indices, -1 = none) and scores."""
+
+    partners: npt.NDArray[np.int32]
+    scores: FloatArray
+
+    def of(self, index: int) -> list[tuple[int, float]]:
+        """The (partner index, score) list of one attendee, best first."""
+        row = self.partners[index]
+        return [(int(p), float(s)) for p, s in zip(row, self.scores[index], strict=True) if p >= 0]
+
+
+@dataclass(frozen=True)
+class _Groups:
+    indptr_a: IntArray
+    members_a: IntArray
+    indptr_b: IntArray
+    members_b: IntArray
+    weight: FloatArray
+    cross: npt.NDArray[np.bool_]
+
+
+def _csr(lists: list[list[int]]) -> tuple[IntArray, IntArray]:
+    lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    flat = np.fromiter((m for x in lists for m in x), dtype=np.int64, count=int(indptr[-1]))
+    return indptr, flat
+
+
+def _groups(vocabulary: Vocabulary) -> tuple[_Groups, sparse.csr_matrix, sparse.csr_matrix]:
+    """Topic groups, related-topic groups, and weighted membership matrices."""
+    topic_count = len(vocabulary.topics)
+    direct: list[list[int]] = [[] for _ in range(topic_count)]
+    every: list[list[int]] = [[] for _ in range(topic_count)]
+    for index, held in enumerate(vocabulary.memberships):
+        for topic_id, membership in held.items():
+            every[topic_id].append(index)
+            if membership.direct:
+                direct[topic_id].append(index)
+    spec = np.array([t.specificity for t in vocabulary.topics], dtype=np.float32)
+    lists_a: list[list[int]] = []
+    lists_b: list[list[int]] = []
+    weights: list[float] = []
+    cross: list[bool] = []
+    for topic_id in range(topic_count):
+        if len(direct[topic_id]) > 1:
+            lists_a.append(direct[topic_id])
+            lists_b.append(direct[topic_id])
+            weights.append(float(spec[topic_id]))
+            cross.append(False)
+        if len(every[topic_id]) > len(direct[topic_id]) and len(every[topic_id]) > 1:
+            lists_a.append(every[topic_id])
+            lists_b.append(every[topic_id])
+            weights.append(RELATED_WEIGHT * float(spec[topic_id]))
+            cross.append(False)
+    for pair in vocabulary.related:
+        lists_a.append(direct[pair.a])
+        lists_b.append(direct[pair.b])
+        weights.append(related_score(pair))
+        cross.append(True)
+    indptr_a, members_a = _csr(lists_a)
+    indptr_b, members_b = _csr(lists_b)
+    groups = _Groups(
+        indptr_a, members_a, indptr_b, members_b,
+        np.array(weights, dtype=np.float32), np.array(cross, dtype=bool),
+    )
+    n = vocabulary.n_attendees
+    same = _membership_matrix(direct, np.sqrt(spec), n)
+    broad = _membership_matrix(every, np.sqrt(RELATED_WEIGHT * spec), n)
+    return groups, same, broad
+
+
+def _membership_matrix(lists: list[list[int]], scale: FloatArray, n: int) -> sparse.csr_matrix:
+    rows = np.fromiter((m for x in lists for m in x), dtype=np.int64)
+    cols = np.repeat(np.arange(len(lists)), [len(x) for x in lists])
+    data = scale[cols] if len(cols) else np.zeros(0, dtype=np.float32)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(n, len(lists)), dtype=np.float32)
+
+
+def _expand(groups: _Groups, chosen: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+    """All member pairs (both directions) of the chosen groups, with their weights."""
+    size_a = groups.indptr_a[chosen + 1] - groups.indptr_a[chosen]
+    size_b = groups.indptr_b[chosen + 1] - groups.indptr_b[chosen]
+    counts = size_a * size_b
+    total = int(counts.sum())
+    owner = np.repeat(np.arange(len(chosen)), counts)
+    local = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    width = size_b[owner]
+    a = groups.members_a[groups.indptr_a[chosen][owner] + local // width]
+    b = groups.members_b[groups.indptr_b[chosen][owner] + local % width]
+    w = groups.weight[chosen][owner]
+    keep = a != b
+    a, b, w = a[keep], b[keep], w[keep]
+    is_cross = groups.cross[chosen][owner][keep]
+    # same-topic groups already hold both directions; cross groups need the mirror
+    rows = np.concatenate([a, b[is_cross]])
+    cols = np.concatenate([b, a[is_cross]])
+    return rows, cols, np.concatenate([w, w[is_cross]])
+
+
+def _best_per_pair(rows: IntArray, cols: IntArray, w: FloatArray, n: int) -> tuple[IntArray, FloatArray]:
+    """Unique pair keys (row * n + col) with the highest weight of each."""
+    keys = rows * n + cols
+    order = np.lexsort((-w, keys))
+    keys, w = keys[order], w[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return keys[first], w[first]
+
+
+def _merge(parts: list[tuple[IntArray, FloatArray]], n: int) -> tuple[IntArray, FloatArray]:
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    keys = np.concatenate([k for k, _ in parts])
+    w = np.concatenate([x for _, x in parts])
+    return _best_per_pair(keys // n, keys % n, w, n)
+
+
+def _tiebreak(keys: IntArray) -> npt.NDArray[np.uint64]:
+    """A fixed pseudo-random order among equal scores (spreads popular partners)."""
+    mixed = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return mixed ^ (mixed >> np.uint64(29))
+
+
+def top_matches(
+    vocabulary: Vocabulary,
+    k: int = 10,
+    *,
+    exclude: Collection[tuple[int, int]] = (),
+    max_group: int | None = None,
+    progress: Progress | None = None,
+) -> TopMatches:
+    """Each attendee's ``k`` best partners by common-ground score.
+
+    Parameters
+    ----------
+    vocabulary : Vocabulary
+        The event's topics (:func:`~touchpoints.core.topics.event_topics`).
+    k : int
+        Partners per attendee.
+    exclude : collection of (index, index)
+        Pairs never to list (for example acquaintances); order does not matter.
+    max_group : int, optional
+        Groups up to this size are expanded pair by pair; default ``max(64, 4 k)``.
+    progress : callable(stage, done, total), optional
+        Called after each block of groups.
+
+    Returns
+    -------
+    TopMatches
+        ``partners[i]`` best first, padded with -1 when fewer than ``k`` exist.
+
+    Examples
+    --------
+    >>> from touchpoints.core.model import Attendee
+    >>> from touchpoints.core.topics import event_topics
+    >>> crowd = [Attendee("1", "Ann", interests=("Arsenal", "chess")),
+    ...          Attendee("2", "Bo", interests=("Premier League",)),
+    ...          Attendee("3", "Cy", interests=("chess", "NFL"))]
+    >>> top_matches(event_topics(crowd), k=2).of(0)
+    [(2, 1.0), (1, 1.0)]
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    n = vocabulary.n_attendees
+    limit = max_group if max_group is not None else max(64, 4 * k)
+    groups, same, broad = _groups(vocabulary)
+    size_a, size_b = np.diff(groups.indptr_a), np.diff(groups.indptr_b)
+    sizes = size_a * size_b
+    small = np.flatnonzero((size_a <= limit) & (size_b <= limit))
+    parts = []
+    for block, chosen in enumerate(_blocks(small, sizes)):
+        rows, cols, w = _expand(groups, chosen)
+        parts.append(_best_per_pair(rows, cols, w, n))
+        if progress is not None:
+            progress("pairs in shared topics", block + 1, -1)
+    keys, _ = _merge(parts, n)
+    keys = _drop_excluded(keys, exclude, n)
+    keys = _fill_from_big_groups(keys, groups, small, k, n, exclude)
+    if progress is not None:
+        progress("scoring candidates", 1, 1)
+    return _rank(keys, _scores(keys, parts, same, broad, n), k, n)
+
+
+def _blocks(chosen: IntArray, sizes: IntArray) -> list[IntArray]:
+    cumulative = np.cumsum(sizes[chosen])
+    cuts = np.searchsorted(cumulative, np.arange(_BLOCK_PAIRS, int(cumulative[-1]) if len(cumulative) else 0, _BLOCK_PAIRS))
+    return [c for c in np.split(chosen, cuts) if len(c)]
+
+
+def _drop_excluded(keys: IntArray, exclude: Collection[tuple[int, int]], n: int) -> IntArray:
+    if not exclude:
+        return keys
+    pairs = np.array(list(exclude), dtype=np.int64).reshape(-1, 2)
+    banned = np.concatenate([pairs[:, 0] * n + pairs[:, 1], pairs[:, 1] * n + pairs[:, 0]])
+    return keys[~np.isin(keys, banned)]
+
+
+def _fill_from_big_groups(
+    keys: IntArray, groups: _Groups, small: IntArray, k: int, n: int,
+    exclude: Collection[tuple[int, int]],
+) -> IntArray:
+    """Give attendees short of ``k`` partners members of their heaviest big groups."""
+    big = np.setdiff1d(np.flatnonzero(~groups.cross), small)
+    if not len(big):
+        return keys
+    count = np.bincount(keys // n, minlength=n)
+    added: list[IntArray] = []
+    for group in big[np.argsort(-groups.weight[big], kind="stable")]:
+        members = groups.members_a[groups.indptr_a[group] : groups.indptr_a[group + 1]]
+        needy = np.flatnonzero(count[members] < k)
+        if not len(needy):
+            continue
+        take = min(len(members) - 1, 2 * k)
+        offsets = np.arange(1, take + 1)
+        partners = members[(needy[:, None] + offsets[None, :]) % len(members)]
+        rows = np.repeat(members[needy], take)
+        new = rows * n + partners.ravel()
+        added.append(new)
+        count[members[needy]] += take
+    if not added:
+        return keys
+    merged = np.unique(np.concatenate([keys, *added]))
+    return _drop_excluded(merged, exclude, n)
+
+
+def _scores(
+    keys: IntArray,
+    parts: list[tuple[IntArray, FloatArray]],
+    same: sparse.csr_matrix,
+    broad: sparse.csr_matrix,
+    n: int,
+) -> FloatArray:
+    """Exact score of each candidate pair: best of its small-group and topic grounds."""
+    scores = np.zeros(len(keys), dtype=np.float32)
+    known, weight = _merge(parts, n)
+    where = np.searchsorted(known, keys)
+    where = np.minimum(where, max(len(known) - 1, 0))
+    if len(known):
+        hit = known[where] == keys
+        scores[hit] = weight[where[hit]]
+    rows, cols = keys // n, keys % n
+    for lo in range(0, len(keys), 1_000_000):
+        r, c = rows[lo : lo + 1_000_000], cols[lo : lo + 1_000_000]
+        for matrix in (same, broad):
+            product = matrix[r].multiply(matrix[c]).tocsr()
+            best = np.asarray(product.max(axis=1).todense()).ravel().astype(np.float32)
+            scores[lo : lo + len(r)] = np.maximum(scores[lo : lo + len(r)], best)
+    return scores
+
+
+def _rank(keys: IntArray, scores: FloatArray, k: int, n: int) -> TopMatches:
+    partners = np.full((n, k), -1, dtype=np.int32)
+    best = np.zeros((n, k), dtype=np.float32)
+    if len(keys):
+        rows = keys // n
+        order = np.lexsort((_tiebreak(keys), -scores, rows))
+        rows, keys, scores = rows[order], keys[order], scores[order]
+        start = np.searchsorted(rows, rows, side="left")
+        rank = np.arange(len(rows)) - start
+        keep = rank < k
+        partners[rows[keep], rank[keep]] = (keys[keep] % n).astype(np.int32)
+        best[rows[keep], rank[keep]] = scores[keep]
+    return TopMatches(partners, best)

@@ -1,0 +1,201 @@
+"""Interest phrases from what attendees wrote: lists, sentences and free text.
+
+Two jobs, both pure string work:
+
+* :func:`phrase_key` reduces a phrase to a comparison key ("Big Premier-League fan!"
+  -> "premier league"), so that trivially different spellings meet;
+* :func:`key_phrases` draws candidate key phrases out of free text (a bio, an
+  abstract) the RAKE way: runs of content words between stop words and
+  punctuation, each kept *verbatim* (original casing) for display.
+
+References
+----------
+.. [1] Rose, Engel, Cramer, Cowley, "Automatic keyword extraction from individual
+   documents", in Text Mining: Applications and Theory, 2010 (RAKE).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+__all__ = ["FILLER_WORDS", "LEADING_VERBS", "STOP_WORDS", "VAGUE_WORDS", "is_free_text", "key_phrases", "phrase_key"]
+
+#: Words that carry no meaning of their own in a stated interest ("big X fan").
+FILLER_WORDS = frozenset(
+    """
+    a an the my our your i im i'm me we very really quite huge big avid keen passionate
+    hardcore lifelong die-hard diehard casual amateur hobbyist aspiring fan fans lover lovers
+    enthusiast enthusiasts addict nerd geek junkie buff love loves loved like likes enjoy enjoys
+    enjoying into follow follows following follower followers supporter supporter's interested
+    interest interests in also all things stuff lots lot of about kind sort
+    """.split()
+)
+
+#: Function words that split free text into candidate phrases (RAKE stop list, trimmed).
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all almost also although always am among an and any are
+    around as at be because been before being below between both but by can could did do does
+    doing done down during each either else ever every few for from further get gets getting got
+    had has have having he her here hers herself him himself his how however i i'm if in into is
+    it it's its itself just least less let like lot lots made make makes making many may me might
+    more most much must my myself near nearly neither never no nor not now of off often on once
+    one only onto or other others otherwise our ours ourselves out over own per perhaps quite
+    rather really same several shall she should since so some something sometimes still such
+    than that the their theirs them themselves then there therefore these they this those though
+    through thus to together too toward towards under until up upon us use used uses using very
+    via was we well were what whatever when where whether which while who whom whose why will
+    with within without would yet you your yours yourself yourselves
+    based whose whereby across along beyond etc e.g i.e new show shows shown find finds found
+    paper article study studies argue argues analysis analyse analyze examine examines explore
+    explores investigate investigates suggest suggests provide provides results result evidence
+    approach aim aims focus focuses contribute contributes literature research question
+    questions case cases first second third two three four five work works working day days week
+    weekends weekend year years time times people person things thing way ways lives live
+    love loves enjoy enjoys spend spends spent go goes going went weekends currently recently
+    moved move based part parts previously former big fan fans huge avid keen
+    """.split()
+)
+
+#: Verbs that often lead a stated interest ("playing chess", "watching Liverpool games").
+LEADING_VERBS = frozenset(
+    "play plays playing watch watches watching do doing practice practicing practising "
+    "follow follows following learning learn studying build builds building make making "
+    "create creating develop developing lead leading manage managing teach teaching".split()
+)
+
+#: Single words too vague to be a topic on their own when drawn from free text.
+VAGUE_WORDS = frozenset(
+    """
+    friends family night nights morning mornings evening evenings effect effects impact role
+    countries country members member level levels context contexts model models factor factors
+    number numbers type types kind form forms aspect aspects issue issues problem problems
+    area areas field fields process processes group groups change changes
+    """.split()
+)
+
+_WORD = re.compile(r"[^\W_](?:[\w'’&+.-]*[^\W_])?|[+#]{1,2}", re.UNICODE)
+_SPLIT = re.compile(r"[.!?;:,()\[\]{}\"“”«»/\\|–—\n\r\t]+")
+_MAX_PHRASE_WORDS = 4
+_FREE_TEXT_WORDS = 6
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _fold(word: str) -> str:
+    return _strip_accents(word).casefold().replace("’", "'")
+
+
+def _singular(word: str) -> str:
+    """Crude English singular, enough to meet "boardgames" with "boardgame"."""
+    if len(word) <= 3 or word.endswith(("ss", "us", "is", "ics")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def phrase_key(text: str) -> str:
+    """The comparison key of an interest phrase.
+
+    Case, accents, punctuation, filler words ("big ... fan") and plural endings are
+    dropped; word order is kept. Returns ``""`` when nothing meaningful is left.
+
+    Examples
+    --------
+    >>> phrase_key("Big Premier-League fan!")
+    'premier league'
+    >>> phrase_key("Board games")
+    'board game'
+    """
+    plain = _strip_accents(text).casefold().replace("’", "'").replace("-", " ")
+    words = [w for w in _words(plain) if w not in FILLER_WORDS]
+    while len(words) > 1 and words[0] in LEADING_VERBS:
+        words = words[1:]
+    return " ".join(_singular(w) for w in words)
+
+
+def is_free_text(text: str) -> bool:
+    """True when a listed interest reads like a sentence rather than a tag."""
+    return len(_words(text)) >= _FREE_TEXT_WORDS
+
+
+def _content_runs(text: str) -> Iterator[list[tuple[str, int, int]]]:
+    """Runs of non-stop words (word, start, end) between stop words and punctuation."""
+    start = 0
+    for sep in _SPLIT.finditer(text):
+        yield from _runs_in(text, start, sep.start())
+        start = sep.end()
+    yield from _runs_in(text, start, len(text))
+
+
+def _runs_in(text: str, lo: int, hi: int) -> Iterator[list[tuple[str, int, int]]]:
+    run: list[tuple[str, int, int]] = []
+    for match in _WORD.finditer(text, lo, hi):
+        word = match.group()
+        folded = _fold(word)
+        if folded in STOP_WORDS or folded.isdigit() or len(folded) < 2:
+            if run:
+                yield run
+            run = []
+        else:
+            run.append((word, match.start(), match.end()))
+    if run:
+        yield run
+
+
+def key_phrases(text: str, *, max_phrases: int | None = None) -> list[str]:
+    """Key phrases of free text, verbatim, in order of first appearance.
+
+    Every run of content words is a candidate; runs longer than four words are
+    cut into four-word windows. When ``max_phrases`` is given, the candidates with
+    the highest RAKE score (sum of word degree/frequency) are kept.
+
+    Examples
+    --------
+    >>> key_phrases("Weekends I'm at the climbing gym or watching Liverpool games.")
+    ['climbing gym', 'Liverpool games']
+    """
+    candidates: list[str] = []
+    seen: set[str] = set()
+    for run in _content_runs(text):
+        windows = [run] if len(run) <= _MAX_PHRASE_WORDS else [
+            run[i : i + _MAX_PHRASE_WORDS] for i in range(0, len(run), _MAX_PHRASE_WORDS)
+        ]
+        for window in windows:
+            while len(window) > 1 and _fold(window[0][0]) in LEADING_VERBS:
+                window = window[1:]
+            if len(window) == 1 and _fold(window[0][0]) in VAGUE_WORDS:
+                continue
+            phrase = text[window[0][1] : window[-1][2]]
+            key = phrase_key(phrase)
+            if key and key not in seen:
+                seen.add(key)
+                candidates.append(phrase)
+    if max_phrases is None or len(candidates) <= max_phrases:
+        return candidates
+    return _top_by_rake(candidates, max_phrases)
+
+
+def _top_by_rake(candidates: list[str], limit: int) -> list[str]:
+    frequency: dict[str, int] = {}
+    degree: dict[str, int] = {}
+    split = [phrase_key(c).split() for c in candidates]
+    for words in split:
+        for word in words:
+            frequency[word] = frequency.get(word, 0) + 1
+            degree[word] = degree.get(word, 0) + len(words)
+    scores = [sum(degree[w] / frequency[w] for w in words) for words in split]
+    order = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))[:limit]
+    return [candidates[i] for i in sorted(order)]

@@ -1,0 +1,538 @@
+"""The per-event vocabulary: interest phrases grouped into topics, with specificity.
+
+A *topic* groups phrases that mean the same thing in this crowd ("English football"
+<- "Arsenal", "Premier League"). Three signals decide, strongest first:
+
+1. the curated concepts of :mod:`touchpoints.core.knowledge` (an alias in the phrase);
+2. the lexical key of :func:`~touchpoints.core.text.phrase_key` (same key, same topic);
+3. sentence embeddings, at a high cosine only (:data:`SAME_THRESHOLD`), because
+   generic models rate different things close when they share words.
+
+Topics that are broader/narrower (through the concepts) or close in embedding space
+(between :data:`RELATED_THRESHOLD` and :data:`SAME_THRESHOLD`) are *related*: they
+give weaker common ground, labelled as such. Hometowns and languages are topics of
+their own kinds, matched lexically only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from touchpoints.core.embedding import Embedder, default_embedder
+from touchpoints.core.knowledge import Knowledge, default_knowledge
+from touchpoints.core.model import Attendee, Interest, InterestSource
+from touchpoints.core.text import (
+    FILLER_WORDS,
+    LEADING_VERBS,
+    is_free_text,
+    key_phrases,
+    phrase_key,
+)
+
+__all__ = [
+    "RELATED_THRESHOLD",
+    "SAME_THRESHOLD",
+    "Membership",
+    "RelatedTopics",
+    "Topic",
+    "TopicKind",
+    "Vocabulary",
+    "event_topics",
+    "interests_of",
+    "specificity",
+]
+
+#: Cosine at or above which two phrases that no concept explains are one topic.
+SAME_THRESHOLD = 0.84
+#: Cosine from which two topics count as related (weaker common ground).
+RELATED_THRESHOLD = 0.62
+#: Cosine to a concept's alias at which an unlisted phrase adopts that concept.
+CONCEPT_THRESHOLD = 0.88
+#: Related topics kept per topic (the nearest ones).
+MAX_RELATED_PER_TOPIC = 5
+#: Key phrases drawn from one bio or abstract.
+MAX_PHRASES_PER_TEXT = 40
+
+Progress = Callable[[str, int, int], None]
+FloatMatrix = npt.NDArray[np.float32]
+
+
+class TopicKind(StrEnum):
+    """What a topic is about; it decides the wording of explanations."""
+
+    INTEREST = "interest"
+    HOMETOWN = "hometown"
+    LANGUAGE = "language"
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A per-event concept that groups interests meaning the same thing.
+
+    ``attendee_count`` counts everybody who holds the topic, directly or through a
+    narrower topic ("Arsenal" holds "football (soccer)" through "English football");
+    ``direct_count`` only those who wrote a phrase of the topic itself.
+    """
+
+    id: int
+    label: str
+    kind: TopicKind
+    verb: str
+    attendee_count: int
+    direct_count: int
+    specificity: float
+    examples: tuple[str, ...]
+    broader: tuple[int, ...] = ()
+    concept: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """An attendee holds a topic through ``phrase`` (verbatim); ``direct`` is False
+    when the topic is only broader than what they wrote."""
+
+    topic: int
+    phrase: str
+    direct: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedTopics:
+    """Two topics close in meaning but not the same (``a < b``)."""
+
+    a: int
+    b: int
+    similarity: float
+    attendee_count: int
+    specificity: float
+
+
+@dataclass(frozen=True, eq=False)
+class Vocabulary:
+    """Topics of one event and who holds which, by attendee index."""
+
+    attendee_ids: tuple[str, ...]
+    topics: tuple[Topic, ...]
+    memberships: tuple[Mapping[int, Membership], ...]
+    related: tuple[RelatedTopics, ...]
+
+    @property
+    def n_attendees(self) -> int:
+        return len(self.attendee_ids)
+
+    def index_of(self, attendee_id: str) -> int:
+        """Position of an attendee; raises KeyError naming the unknown id."""
+        index = self._positions().get(attendee_id)
+        if index is None:
+            raise KeyError(f"no attendee with id {attendee_id!r} in this vocabulary")
+        return index
+
+    def related_to(self, topic_id: int) -> tuple[RelatedTopics, ...]:
+        """The related pairs that involve ``topic_id``."""
+        index: dict[int, tuple[RelatedTopics, ...]] | None = self.__dict__.get("_related_cache")
+        if index is None:
+            grouped: dict[int, list[RelatedTopics]] = defaultdict(list)
+            for pair in self.related:
+                grouped[pair.a].append(pair)
+                grouped[pair.b].append(pair)
+            index = {topic: tuple(pairs) for topic, pairs in grouped.items()}
+            object.__setattr__(self, "_related_cache", index)
+        return index.get(topic_id, ())
+
+    def _positions(self) -> dict[str, int]:
+        cached: dict[str, int] | None = self.__dict__.get("_position_cache")
+        if cached is None:
+            cached = {a: i for i, a in enumerate(self.attendee_ids)}
+            object.__setattr__(self, "_position_cache", cached)
+        return cached
+
+
+def specificity(count: int, total: int) -> float:
+    """How distinctive a topic held by ``count`` of ``total`` attendees is, in [0, 1].
+
+    1 for a topic only two people share, falling logarithmically to 0 for one
+    everybody holds: ``log(total / count) / log(total / 2)``.
+
+    Examples
+    --------
+    >>> round(specificity(4, 312), 2)
+    0.86
+    >>> round(specificity(250, 300), 2)
+    0.04
+    """
+    if count <= 2 or total <= 2:
+        return 1.0
+    if count >= total:
+        return 0.0
+    return math.log(total / count) / math.log(total / 2)
+
+
+def interests_of(attendee: Attendee) -> tuple[Interest, ...]:
+    """Every interest of an attendee: listed phrases, key phrases of the bio,
+    hometown and languages."""
+    found = [Interest(text, InterestSource.LIST) for text in attendee.interests]
+    if attendee.bio:
+        found += [
+            Interest(p, InterestSource.TEXT)
+            for p in key_phrases(attendee.bio, max_phrases=MAX_PHRASES_PER_TEXT)
+        ]
+    if attendee.hometown and attendee.hometown.strip():
+        found.append(Interest(attendee.hometown.strip(), InterestSource.HOMETOWN))
+    found += [Interest(lang, InterestSource.LANGUAGE) for lang in attendee.languages]
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    attendee: int
+    display: str
+    unit: str
+    key: str
+    kind: TopicKind
+
+
+def _mentions(attendees: Sequence[Attendee]) -> list[_Mention]:
+    mentions: list[_Mention] = []
+    for index, attendee in enumerate(attendees):
+        for interest in interests_of(attendee):
+            kind, units = _units(interest)
+            for unit in units:
+                key = phrase_key(unit)
+                if key:
+                    mentions.append(_Mention(index, interest.text, unit, key, kind))
+    return mentions
+
+
+def _units(interest: Interest) -> tuple[TopicKind, list[str]]:
+    if interest.source is InterestSource.HOMETOWN:
+        return TopicKind.HOMETOWN, [interest.text.split(",")[0]]
+    if interest.source is InterestSource.LANGUAGE:
+        return TopicKind.LANGUAGE, [interest.text]
+    if interest.source is InterestSource.LIST and is_free_text(interest.text):
+        return TopicKind.INTEREST, key_phrases(interest.text) or [interest.text]
+    return TopicKind.INTEREST, [interest.text]
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _neighbours(
+    vectors: FloatMatrix, queries: FloatMatrix, k: int
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+    """Exact inner-product k nearest neighbours (faiss flat index)."""
+    import faiss  # numpy-level kernel; imported here to keep `import touchpoints` light
+
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    sims, ids = index.search(np.ascontiguousarray(queries, dtype=np.float32), min(k, len(vectors)))
+    return sims, ids
+
+
+def _cluster(vectors: FloatMatrix, order_weight: Sequence[int]) -> list[int]:
+    """Group rows whose cosine reaches SAME_THRESHOLD; returns a root per row.
+
+    Edges are merged strongest first, and only while the two groups' leaders (their
+    most used phrase) also reach the threshold, so chains of near neighbours cannot
+    drift from one meaning to another.
+    """
+    count = len(vectors)
+    forest = _UnionFind(count)
+    if count < 2:
+        return [0] * count
+    sims, ids = _neighbours(vectors, vectors, 8)
+    edges = [
+        (float(sims[i, j]), i, int(ids[i, j]))
+        for i in range(count)
+        for j in range(ids.shape[1])
+        if ids[i, j] > i and sims[i, j] >= SAME_THRESHOLD
+    ]
+    leader = list(range(count))
+    for _, a, b in sorted(edges, reverse=True):
+        ra, rb = forest.find(a), forest.find(b)
+        if ra == rb:
+            continue
+        la, lb = leader[ra], leader[rb]
+        if float(vectors[la] @ vectors[lb]) < SAME_THRESHOLD:
+            continue
+        forest.union(ra, rb)
+        root = forest.find(ra)
+        leader[root] = la if order_weight[la] >= order_weight[lb] else lb
+    return [forest.find(i) for i in range(count)]
+
+
+def _clean_label(unit: str) -> str:
+    words = unit.split()
+    while len(words) > 1 and words[0].casefold() in FILLER_WORDS | LEADING_VERBS:
+        words = words[1:]
+    while len(words) > 1 and words[-1].casefold() in FILLER_WORDS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+@dataclass
+class _Draft:
+    label: str
+    kind: TopicKind
+    verb: str = "into"
+    concept: str | None = None
+    broader: tuple[int, ...] = ()
+    vector: FloatMatrix | None = None
+
+
+def event_topics(
+    attendees: Sequence[Attendee],
+    *,
+    embedder: Embedder | None = None,
+    knowledge: Knowledge | None = None,
+    progress: Progress | None = None,
+) -> Vocabulary:
+    """Group the interests of an event's attendees into topics.
+
+    Parameters
+    ----------
+    attendees : sequence of Attendee
+        The whole event; ids must be unique.
+    embedder : Embedder, optional
+        Sentence embeddings; the packaged MiniLM model by default.
+    knowledge : Knowledge, optional
+        Curated concepts; the packaged ``concepts.json`` by default.
+    progress : callable(stage, done, total), optional
+        Called as the phrases are embedded.
+
+    Returns
+    -------
+    Vocabulary
+        Topics with counts and specificity, and each attendee's memberships.
+
+    Examples
+    --------
+    >>> from touchpoints.core.model import Attendee
+    >>> crowd = [Attendee("1", "Ann", interests=("Arsenal",)),
+    ...          Attendee("2", "Bo", interests=("Premier League",)),
+    ...          Attendee("3", "Cy", interests=("NFL",))]
+    >>> vocabulary = event_topics(crowd)
+    >>> [(t.label, t.direct_count) for t in vocabulary.topics if t.direct_count]
+    [('English football', 2), ('American football', 1)]
+    """
+    ids = tuple(a.id for a in attendees)
+    if len(set(ids)) != len(ids):
+        duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
+        raise ValueError(f"attendee ids must be unique; repeated: {duplicates[:5]}")
+    embedder = embedder or default_embedder()
+    knowledge = knowledge or default_knowledge()
+    mentions = _mentions(attendees)
+    key_use = Counter((m.kind, m.key) for m in mentions)
+
+    drafts: list[_Draft] = []
+    topic_of_key: dict[tuple[TopicKind, str], list[int]] = {}
+    concept_topic: dict[str, int] = {}
+
+    def concept_topic_id(concept_id: str) -> int:
+        if concept_id not in concept_topic:
+            concept = knowledge.concepts[concept_id]
+            broader = tuple(concept_topic_id(parent) for parent in concept.broader)
+            concept_topic[concept_id] = len(drafts)
+            drafts.append(
+                _Draft(concept.label, TopicKind.INTEREST, concept.verb, concept_id, broader)
+            )
+        return concept_topic[concept_id]
+
+    unmatched: list[str] = []
+    for kind, key in key_use:
+        if kind is not TopicKind.INTEREST:
+            continue
+        concepts = knowledge.concepts_in(key)
+        if concepts:
+            topic_of_key[(kind, key)] = [concept_topic_id(c) for c in concepts]
+        else:
+            unmatched.append(key)
+
+    vectors = _embed(embedder, unmatched, progress)
+    _adopt_concepts(unmatched, vectors, knowledge, embedder, topic_of_key, concept_topic_id)
+    remaining = [i for i, key in enumerate(unmatched) if (TopicKind.INTEREST, key) not in topic_of_key]
+    roots = _cluster(vectors[remaining], [key_use[(TopicKind.INTEREST, unmatched[i])] for i in remaining])
+    cluster_topic: dict[int, int] = {}
+    members_of_root: dict[int, list[int]] = defaultdict(list)
+    for position, root in enumerate(roots):
+        members_of_root[root].append(remaining[position])
+    for root, rows in members_of_root.items():
+        cluster_topic[root] = len(drafts)
+        centroid = vectors[rows].mean(axis=0)
+        drafts.append(_Draft("", TopicKind.INTEREST, vector=centroid / max(float(np.linalg.norm(centroid)), 1e-12)))
+        for row in rows:
+            topic_of_key[(TopicKind.INTEREST, unmatched[row])] = [cluster_topic[root]]
+
+    for kind, key in key_use:
+        if kind is not TopicKind.INTEREST and (kind, key) not in topic_of_key:
+            topic_of_key[(kind, key)] = [len(drafts)]
+            drafts.append(_Draft("", kind, "speak" if kind is TopicKind.LANGUAGE else "from"))
+
+    return _assemble(ids, drafts, mentions, topic_of_key, knowledge, embedder)
+
+
+def _embed(embedder: Embedder, texts: list[str], progress: Progress | None) -> FloatMatrix:
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress("embedding phrases", done, total)
+
+    return embedder.embed(texts, progress=report)
+
+
+_ALIAS_CACHE: dict[tuple[int, int], tuple[list[str], FloatMatrix]] = {}
+
+
+def _alias_vectors(knowledge: Knowledge, embedder: Embedder) -> tuple[list[str], FloatMatrix]:
+    """Embeddings of every contained alias, computed once per (knowledge, embedder)."""
+    cache_key = (id(knowledge), id(embedder))
+    if cache_key not in _ALIAS_CACHE:
+        aliases = sorted(knowledge.contained)
+        _ALIAS_CACHE[cache_key] = (aliases, embedder.embed(aliases))
+    return _ALIAS_CACHE[cache_key]
+
+
+def _adopt_concepts(
+    keys: list[str],
+    vectors: FloatMatrix,
+    knowledge: Knowledge,
+    embedder: Embedder,
+    topic_of_key: dict[tuple[TopicKind, str], list[int]],
+    concept_topic_id: Callable[[str], int],
+) -> None:
+    """Give a concept to phrases that are a near-exact paraphrase of one of its aliases."""
+    if not keys or not knowledge.contained:
+        return
+    aliases, alias_vectors = _alias_vectors(knowledge, embedder)
+    sims, ids = _neighbours(alias_vectors, vectors, 1)
+    for row, key in enumerate(keys):
+        if sims[row, 0] >= CONCEPT_THRESHOLD:
+            concept = knowledge.contained[aliases[int(ids[row, 0])]]
+            topic_of_key[(TopicKind.INTEREST, key)] = [concept_topic_id(concept)]
+
+
+def _assemble(
+    ids: tuple[str, ...],
+    drafts: list[_Draft],
+    mentions: list[_Mention],
+    topic_of_key: dict[tuple[TopicKind, str], list[int]],
+    knowledge: Knowledge,
+    embedder: Embedder,
+) -> Vocabulary:
+    total = len(ids)
+    memberships: list[dict[int, Membership]] = [{} for _ in ids]
+    displays: list[Counter[str]] = [Counter() for _ in drafts]
+    units: list[Counter[str]] = [Counter() for _ in drafts]
+    for mention in mentions:
+        for topic in topic_of_key[(mention.kind, mention.key)]:
+            held = memberships[mention.attendee]
+            if topic not in held or not held[topic].direct:
+                held[topic] = Membership(topic, mention.display, True)
+            displays[topic][mention.display] += 1
+            units[topic][_clean_label(mention.unit)] += 1
+    for held in memberships:
+        for membership in list(held.values()):
+            for ancestor in _ancestors(drafts, membership.topic):
+                if ancestor not in held:
+                    held[ancestor] = Membership(ancestor, membership.phrase, False)
+
+    members: list[set[int]] = [set() for _ in drafts]
+    direct: list[set[int]] = [set() for _ in drafts]
+    for index, held in enumerate(memberships):
+        for topic, membership in held.items():
+            members[topic].add(index)
+            if membership.direct:
+                direct[topic].add(index)
+
+    topics = []
+    for topic_id, draft in enumerate(drafts):
+        label = draft.label or _most_common(units[topic_id])
+        topics.append(
+            Topic(
+                id=topic_id,
+                label=label,
+                kind=draft.kind,
+                verb=draft.verb,
+                attendee_count=len(members[topic_id]),
+                direct_count=len(direct[topic_id]),
+                specificity=specificity(len(members[topic_id]), total),
+                examples=tuple(p for p, _ in displays[topic_id].most_common(5)),
+                broader=draft.broader,
+                concept=draft.concept,
+            )
+        )
+    related = _related_topics(topics, drafts, direct, total, knowledge, embedder)
+    return Vocabulary(ids, tuple(topics), tuple(memberships), related)
+
+
+def _most_common(counter: Counter[str]) -> str:
+    return counter.most_common(1)[0][0] if counter else ""
+
+
+def _ancestors(drafts: list[_Draft], topic: int) -> list[int]:
+    seen: list[int] = []
+    frontier = list(drafts[topic].broader)
+    while frontier:
+        current = frontier.pop(0)
+        if current not in seen:
+            seen.append(current)
+            frontier.extend(drafts[current].broader)
+    return seen
+
+
+def _related_topics(
+    topics: list[Topic],
+    drafts: list[_Draft],
+    direct: list[set[int]],
+    total: int,
+    knowledge: Knowledge,
+    embedder: Embedder,
+) -> tuple[RelatedTopics, ...]:
+    """Pairs of directly held interest topics whose meanings are close (embedding).
+
+    Two curated concepts are never related this way: the concepts already say how
+    they relate (through a broader concept, or not at all).
+    """
+    candidates = [t.id for t in topics if t.kind is TopicKind.INTEREST and t.direct_count > 0]
+    if len(candidates) < 2:
+        return ()
+    labels = [drafts[t].label for t in candidates if drafts[t].vector is None]
+    label_vectors = iter(embedder.embed(labels)) if labels else iter(())
+    matrix = np.stack(
+        [v if (v := drafts[t].vector) is not None else next(label_vectors) for t in candidates]
+    ).astype(np.float32)
+    sims, ids = _neighbours(matrix, matrix, MAX_RELATED_PER_TOPIC + 1)
+    found: dict[tuple[int, int], float] = {}
+    for row, topic in enumerate(candidates):
+        for sim, col in zip(sims[row], ids[row], strict=True):
+            other = candidates[int(col)]
+            if other == topic or not RELATED_THRESHOLD <= sim < SAME_THRESHOLD:
+                continue
+            if drafts[topic].concept and drafts[other].concept:
+                continue
+            pair = (min(topic, other), max(topic, other))
+            found[pair] = max(found.get(pair, 0.0), float(sim))
+    related = []
+    for (a, b), sim in sorted(found.items()):
+        union = len(direct[a] | direct[b])
+        related.append(RelatedTopics(a, b, round(sim, 4), union, specificity(union, total)))
+    del knowledge
+    return tuple(related)
