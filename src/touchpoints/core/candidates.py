@@ -29,14 +29,23 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from touchpoints.core.common_ground import RELATED_WEIGHT, related_score
+from touchpoints.core.acquaintance import AcquaintanceMap
+from touchpoints.core.common_ground import (
+    RELATED_WEIGHT,
+    CommonGround,
+    common_ground,
+    related_score,
+)
 from touchpoints.core.topics import Vocabulary
 
-__all__ = ["TopMatches", "top_matches"]
+__all__ = ["MIN_SCORE", "TopMatches", "best_matches", "top_matches"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 Progress = Callable[[str, int, int], None]
+
+#: Common ground below this is no reason to meet (the topic is nearly everybody's).
+MIN_SCORE = 0.1
 
 #: Pairs expanded per block; bounds peak memory (about 30 bytes per pair).
 _BLOCK_PAIRS = 20_000_000
@@ -106,8 +115,12 @@ def _groups(vocabulary: Vocabulary) -> tuple[_Groups, sparse.csr_matrix, sparse.
     indptr_a, members_a = _csr(lists_a)
     indptr_b, members_b = _csr(lists_b)
     groups = _Groups(
-        indptr_a, members_a, indptr_b, members_b,
-        np.array(weights, dtype=np.float32), np.array(cross, dtype=bool),
+        indptr_a,
+        members_a,
+        indptr_b,
+        members_b,
+        np.array(weights, dtype=np.float32),
+        np.array(cross, dtype=bool),
     )
     n = vocabulary.n_attendees
     same = _membership_matrix(direct, np.sqrt(spec), n)
@@ -143,7 +156,9 @@ def _expand(groups: _Groups, chosen: IntArray) -> tuple[IntArray, IntArray, Floa
     return rows, cols, np.concatenate([w, w[is_cross]])
 
 
-def _best_per_pair(rows: IntArray, cols: IntArray, w: FloatArray, n: int) -> tuple[IntArray, FloatArray]:
+def _best_per_pair(
+    rows: IntArray, cols: IntArray, w: FloatArray, n: int
+) -> tuple[IntArray, FloatArray]:
     """Unique pair keys (row * n + col) with the highest weight of each."""
     keys = rows * n + cols
     order = np.lexsort((-w, keys))
@@ -229,7 +244,10 @@ def top_matches(
 
 def _blocks(chosen: IntArray, sizes: IntArray) -> list[IntArray]:
     cumulative = np.cumsum(sizes[chosen])
-    cuts = np.searchsorted(cumulative, np.arange(_BLOCK_PAIRS, int(cumulative[-1]) if len(cumulative) else 0, _BLOCK_PAIRS))
+    cuts = np.searchsorted(
+        cumulative,
+        np.arange(_BLOCK_PAIRS, int(cumulative[-1]) if len(cumulative) else 0, _BLOCK_PAIRS),
+    )
     return [c for c in np.split(chosen, cuts) if len(c)]
 
 
@@ -242,7 +260,11 @@ def _drop_excluded(keys: IntArray, exclude: Collection[tuple[int, int]], n: int)
 
 
 def _fill_from_big_groups(
-    keys: IntArray, groups: _Groups, small: IntArray, k: int, n: int,
+    keys: IntArray,
+    groups: _Groups,
+    small: IntArray,
+    k: int,
+    n: int,
     exclude: Collection[tuple[int, int]],
 ) -> IntArray:
     """Give attendees short of ``k`` partners members of their heaviest big groups."""
@@ -307,3 +329,44 @@ def _rank(keys: IntArray, scores: FloatArray, k: int, n: int) -> TopMatches:
         partners[rows[keep], rank[keep]] = (keys[keep] % n).astype(np.int32)
         best[rows[keep], rank[keep]] = scores[keep]
     return TopMatches(partners, best)
+
+
+def best_matches(
+    vocabulary: Vocabulary,
+    k: int = 5,
+    *,
+    acquaintances: AcquaintanceMap | None = None,
+    include_acquaintances: bool = False,
+    min_score: float = MIN_SCORE,
+    progress: Progress | None = None,
+) -> list[list[CommonGround]]:
+    """Each attendee's ``k`` best people to meet, with the shared point explained.
+
+    Acquaintances are left out unless ``include_acquaintances``; when included, each
+    ground carries the reasons in ``acquainted``. Ground weaker than ``min_score``
+    (a topic most of the crowd shares) is no reason to meet and is left out. An
+    attendee with no common ground with anybody gets an empty list (never dropped).
+    """
+    exclude: list[tuple[int, int]] = []
+    if acquaintances is not None and not include_acquaintances:
+        exclude = [
+            (vocabulary.index_of(pair.a), vocabulary.index_of(pair.b))
+            for pair in acquaintances.pairs.values()
+        ]
+    found = top_matches(vocabulary, k, exclude=exclude, progress=progress)
+    ids = vocabulary.attendee_ids
+    result: list[list[CommonGround]] = []
+    for index, attendee_id in enumerate(ids):
+        grounds = [
+            ground
+            for partner, _ in found.of(index)
+            if (
+                ground := common_ground(
+                    vocabulary, attendee_id, ids[partner], acquaintances=acquaintances
+                )
+            )
+            is not None
+            and ground.score >= min_score
+        ]
+        result.append(sorted(grounds, key=lambda g: -g.score))
+    return result

@@ -65,9 +65,17 @@ class CommonGround:
     def reversed(self) -> CommonGround:
         """The same ground seen from ``b``'s side."""
         return CommonGround(
-            self.b, self.a, self.score, self.kind, self.other_topic or self.topic,
-            self.topic if self.other_topic else None, self.phrase_b, self.phrase_a,
-            self.count, self.total, self.acquainted,
+            self.b,
+            self.a,
+            self.score,
+            self.kind,
+            self.other_topic or self.topic,
+            self.topic if self.other_topic else None,
+            self.phrase_b,
+            self.phrase_a,
+            self.count,
+            self.total,
+            self.acquainted,
         )
 
 
@@ -150,7 +158,8 @@ def common_ground(
     """The strongest shared topic of attendees ``a`` and ``b`` (ids), or None.
 
     Ties go to same ground over related ground, then to the rarer topic, then to
-    the lower topic id, so the result is deterministic and symmetric.
+    the narrower one, then to the lower topic id, so the result is deterministic
+    and symmetric.
 
     Examples
     --------
@@ -160,8 +169,12 @@ def common_ground(
     ...          Attendee("2", "Bo", interests=("Premier League",)),
     ...          Attendee("3", "Cy", interests=("NFL",)),
     ...          Attendee("4", "Di", interests=("NFL",))]
-    >>> print(common_ground(event_topics(crowd), "1", "2").explanation)
-    You both follow English football (you: “Arsenal”; they: “Premier League”) — 2 of 4 people here do.
+    >>> ground = common_ground(event_topics(crowd), "1", "2")
+    >>> ground.topic.label, ground.score
+    ('English football', 1.0)
+    >>> print(ground.explanation)  # doctest: +NORMALIZE_WHITESPACE
+    You both follow English football (you: “Arsenal”; they: “Premier League”)
+    — 2 of 4 people here do.
     """
     if a == b:
         raise ValueError(f"common ground needs two different attendees, got {a!r} twice")
@@ -171,10 +184,11 @@ def common_ground(
         return None
     topics = vocabulary.topics
 
-    def rank(item: tuple[float, int, int, int | None]) -> tuple[float, int, int, int]:
+    def rank(item: tuple[float, int, int, int | None]) -> tuple[float, int, int, int, int]:
         score, kind_rank, topic_id, other_id = item
         low, high = sorted((topic_id, other_id if other_id is not None else topic_id))
-        return (-score, -kind_rank, topics[topic_id].attendee_count, low * len(topics) + high)
+        topic = topics[topic_id]
+        return (-score, -kind_rank, topic.attendee_count, -topic.depth, low * len(topics) + high)
 
     score, kind_rank, topic_id, other_id = min(found, key=rank)
     if other_id is None:

@@ -18,9 +18,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
-__all__ = ["FILLER_WORDS", "LEADING_VERBS", "STOP_WORDS", "VAGUE_WORDS", "is_free_text", "key_phrases", "phrase_key"]
+__all__ = [
+    "FILLER_WORDS",
+    "LEADING_VERBS",
+    "MIN_LONE_WORD_CHARS",
+    "STOP_WORDS",
+    "VAGUE_WORDS",
+    "is_free_text",
+    "key_phrases",
+    "phrase_key",
+]
 
 #: Words that carry no meaning of their own in a stated interest ("big X fan").
 FILLER_WORDS = frozenset(
@@ -55,7 +64,9 @@ STOP_WORDS = frozenset(
     questions case cases first second third two three four five work works working day days week
     weekends weekend year years time times people person things thing way ways lives live
     love loves enjoy enjoys spend spends spent go goes going went weekends currently recently
-    moved move based part parts previously former big fan fans huge avid keen
+    moved move based part parts previously former big fan fans huge avid keen anything
+    everything nothing anyone everyone someone anybody everybody somebody anywhere everywhere
+    somewhere whenever wherever whatever together especially
     """.split()
 )
 
@@ -75,6 +86,9 @@ VAGUE_WORDS = frozenset(
     area areas field fields process processes group groups change changes
     """.split()
 )
+
+#: A lone lowercase word from free text must be this long to count as a topic.
+MIN_LONE_WORD_CHARS = 8
 
 _WORD = re.compile(r"[^\W_](?:[\w'’&+.-]*[^\W_])?|[+#]{1,2}", re.UNICODE)
 _SPLIT = re.compile(r"[.!?;:,()\[\]{}\"“”«»/\\|–—\n\r\t]+")
@@ -155,12 +169,21 @@ def _runs_in(text: str, lo: int, hi: int) -> Iterator[list[tuple[str, int, int]]
         yield run
 
 
-def key_phrases(text: str, *, max_phrases: int | None = None) -> list[str]:
+def key_phrases(
+    text: str,
+    *,
+    max_phrases: int | None = None,
+    known_words: Container[str] = frozenset(),
+) -> list[str]:
     """Key phrases of free text, verbatim, in order of first appearance.
 
     Every run of content words is a candidate; runs longer than four words are
-    cut into four-word windows. When ``max_phrases`` is given, the candidates with
-    the highest RAKE score (sum of word degree/frequency) are kept.
+    cut into four-word windows. A lone word is kept only when it is likely to be a
+    topic rather than a stray verb or adjective: a name (capitalized inside a
+    sentence), a word whose :func:`phrase_key` is in ``known_words``, or a long
+    technical word (:data:`MIN_LONE_WORD_CHARS` letters or more, not an -ly adverb).
+    When ``max_phrases`` is given, the candidates with the highest RAKE score
+    (sum of word degree/frequency) are kept.
 
     Examples
     --------
@@ -170,13 +193,15 @@ def key_phrases(text: str, *, max_phrases: int | None = None) -> list[str]:
     candidates: list[str] = []
     seen: set[str] = set()
     for run in _content_runs(text):
-        windows = [run] if len(run) <= _MAX_PHRASE_WORDS else [
-            run[i : i + _MAX_PHRASE_WORDS] for i in range(0, len(run), _MAX_PHRASE_WORDS)
-        ]
+        windows = (
+            [run]
+            if len(run) <= _MAX_PHRASE_WORDS
+            else [run[i : i + _MAX_PHRASE_WORDS] for i in range(0, len(run), _MAX_PHRASE_WORDS)]
+        )
         for window in windows:
             while len(window) > 1 and _fold(window[0][0]) in LEADING_VERBS:
                 window = window[1:]
-            if len(window) == 1 and _fold(window[0][0]) in VAGUE_WORDS:
+            if len(window) == 1 and not _topic_like(text, *window[0], known_words):
                 continue
             phrase = text[window[0][1] : window[-1][2]]
             key = phrase_key(phrase)
@@ -186,6 +211,18 @@ def key_phrases(text: str, *, max_phrases: int | None = None) -> list[str]:
     if max_phrases is None or len(candidates) <= max_phrases:
         return candidates
     return _top_by_rake(candidates, max_phrases)
+
+
+def _topic_like(text: str, word: str, start: int, _end: int, known: Container[str]) -> bool:
+    folded = _fold(word)
+    if folded in VAGUE_WORDS:
+        return False
+    if phrase_key(word) in known:
+        return True
+    before = text[:start].rstrip()
+    if word[:1].isupper() and before and before[-1] not in ".!?\n":
+        return True
+    return len(folded) >= MIN_LONE_WORD_CHARS and not folded.endswith("ly")
 
 
 def _top_by_rake(candidates: list[str], limit: int) -> list[str]:

@@ -91,6 +91,7 @@ class Topic:
     examples: tuple[str, ...]
     broader: tuple[int, ...] = ()
     concept: str | None = None
+    depth: int = 0  # how many broader topics lie above it: narrower topics explain better
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,14 +175,15 @@ def specificity(count: int, total: int) -> float:
     return math.log(total / count) / math.log(total / 2)
 
 
-def interests_of(attendee: Attendee) -> tuple[Interest, ...]:
+def interests_of(attendee: Attendee, *, knowledge: Knowledge | None = None) -> tuple[Interest, ...]:
     """Every interest of an attendee: listed phrases, key phrases of the bio,
     hometown and languages."""
+    known = (knowledge or default_knowledge()).contained
     found = [Interest(text, InterestSource.LIST) for text in attendee.interests]
     if attendee.bio:
         found += [
             Interest(p, InterestSource.TEXT)
-            for p in key_phrases(attendee.bio, max_phrases=MAX_PHRASES_PER_TEXT)
+            for p in key_phrases(attendee.bio, max_phrases=MAX_PHRASES_PER_TEXT, known_words=known)
         ]
     if attendee.hometown and attendee.hometown.strip():
         found.append(Interest(attendee.hometown.strip(), InterestSource.HOMETOWN))
@@ -198,11 +200,11 @@ class _Mention:
     kind: TopicKind
 
 
-def _mentions(attendees: Sequence[Attendee]) -> list[_Mention]:
+def _mentions(attendees: Sequence[Attendee], knowledge: Knowledge) -> list[_Mention]:
     mentions: list[_Mention] = []
     for index, attendee in enumerate(attendees):
-        for interest in interests_of(attendee):
-            kind, units = _units(interest)
+        for interest in interests_of(attendee, knowledge=knowledge):
+            kind, units = _units(interest, knowledge)
             for unit in units:
                 key = phrase_key(unit)
                 if key:
@@ -210,13 +212,14 @@ def _mentions(attendees: Sequence[Attendee]) -> list[_Mention]:
     return mentions
 
 
-def _units(interest: Interest) -> tuple[TopicKind, list[str]]:
+def _units(interest: Interest, knowledge: Knowledge) -> tuple[TopicKind, list[str]]:
     if interest.source is InterestSource.HOMETOWN:
         return TopicKind.HOMETOWN, [interest.text.split(",")[0]]
     if interest.source is InterestSource.LANGUAGE:
         return TopicKind.LANGUAGE, [interest.text]
     if interest.source is InterestSource.LIST and is_free_text(interest.text):
-        return TopicKind.INTEREST, key_phrases(interest.text) or [interest.text]
+        phrases = key_phrases(interest.text, known_words=knowledge.contained)
+        return TopicKind.INTEREST, phrases or [interest.text]
     return TopicKind.INTEREST, [interest.text]
 
 
@@ -340,7 +343,7 @@ def event_topics(
         raise ValueError(f"attendee ids must be unique; repeated: {duplicates[:5]}")
     embedder = embedder or default_embedder()
     knowledge = knowledge or default_knowledge()
-    mentions = _mentions(attendees)
+    mentions = _mentions(attendees, knowledge)
     key_use = Counter((m.kind, m.key) for m in mentions)
 
     drafts: list[_Draft] = []
@@ -369,8 +372,12 @@ def event_topics(
 
     vectors = _embed(embedder, unmatched, progress)
     _adopt_concepts(unmatched, vectors, knowledge, embedder, topic_of_key, concept_topic_id)
-    remaining = [i for i, key in enumerate(unmatched) if (TopicKind.INTEREST, key) not in topic_of_key]
-    roots = _cluster(vectors[remaining], [key_use[(TopicKind.INTEREST, unmatched[i])] for i in remaining])
+    remaining = [
+        i for i, key in enumerate(unmatched) if (TopicKind.INTEREST, key) not in topic_of_key
+    ]
+    roots = _cluster(
+        vectors[remaining], [key_use[(TopicKind.INTEREST, unmatched[i])] for i in remaining]
+    )
     cluster_topic: dict[int, int] = {}
     members_of_root: dict[int, list[int]] = defaultdict(list)
     for position, root in enumerate(roots):
@@ -378,7 +385,13 @@ def event_topics(
     for root, rows in members_of_root.items():
         cluster_topic[root] = len(drafts)
         centroid = vectors[rows].mean(axis=0)
-        drafts.append(_Draft("", TopicKind.INTEREST, vector=centroid / max(float(np.linalg.norm(centroid)), 1e-12)))
+        drafts.append(
+            _Draft(
+                "",
+                TopicKind.INTEREST,
+                vector=centroid / max(float(np.linalg.norm(centroid)), 1e-12),
+            )
+        )
         for row in rows:
             topic_of_key[(TopicKind.INTEREST, unmatched[row])] = [cluster_topic[root]]
 
@@ -477,6 +490,7 @@ def _assemble(
                 examples=tuple(p for p, _ in displays[topic_id].most_common(5)),
                 broader=draft.broader,
                 concept=draft.concept,
+                depth=len(_ancestors(drafts, topic_id)),
             )
         )
     related = _related_topics(topics, drafts, direct, total, knowledge, embedder)

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.core.crowds import SOCCER_CROWD, person
+from touchpoints.core.acquaintance import acquaintances
+from touchpoints.core.common_ground import GroundKind, common_ground
+from touchpoints.core.model import AcquaintanceReason
+from touchpoints.core.topics import event_topics
+
+PHRASES = [
+    "Arsenal",
+    "Premier League",
+    "NFL",
+    "rugby union",
+    "jazz piano",
+    "bebop",
+    "sourdough",
+    "bread making",
+    "chess",
+    "baduk",
+    "networking",
+    "AI",
+    "machine learning",
+    "deep learning",
+    "trail running",
+    "ultramarathons",
+    "hiking",
+    "quantum computing",
+    "quantum computers",
+    "Esperanto",
+]
+
+crowds = st.lists(
+    st.lists(st.sampled_from(PHRASES), min_size=0, max_size=4, unique=True),
+    min_size=2,
+    max_size=12,
+).map(lambda rows: [person(str(i), *row) for i, row in enumerate(rows)])
+
+
+def test_common_ground_explains_the_english_soccer_example():
+    vocabulary = event_topics(SOCCER_CROWD)
+
+    ground = common_ground(vocabulary, "ann", "di")
+
+    assert ground is not None
+    assert ground.kind is GroundKind.SAME
+    assert ground.topic.label == "English football"
+    assert ground.explanation == (
+        "You both follow English football (you: “Arsenal”; they: “follows English soccer”)"
+        " — 4 of 16 people here do."
+    )
+
+
+def test_common_ground_prefers_the_rarer_shared_topic():
+    crowd = [
+        person("a", "networking", "bebop"),
+        person("b", "networking", "jazz piano"),
+        *[person(f"n{i}", "networking") for i in range(6)],
+    ]
+
+    ground = common_ground(event_topics(crowd), "a", "b")
+
+    assert ground is not None
+    assert ground.topic.label == "jazz piano"
+    assert ground.score == 1.0
+
+
+def test_common_ground_is_related_and_weaker_through_a_broader_topic():
+    crowd = [
+        person("a", "Arsenal"),
+        person("b", "Real Madrid"),
+        person("c", "Arsenal"),
+        person("d", "chess"),
+        person("e", "chess"),
+    ]
+    vocabulary = event_topics(crowd)
+
+    related = common_ground(vocabulary, "a", "b")
+    same = common_ground(vocabulary, "a", "c")
+
+    assert related is not None
+    assert same is not None
+    assert related.kind is GroundKind.RELATED
+    assert related.topic.label == "football (soccer)"
+    assert related.score < same.score
+    assert related.explanation.startswith("You have related interests in football (soccer)")
+
+
+def test_common_ground_is_none_between_strangers():
+    vocabulary = event_topics([person("a", "chess"), person("b", "pottery")])
+
+    assert common_ground(vocabulary, "a", "b") is None
+
+
+def test_common_ground_flags_acquaintances():
+    crowd = [person("a", "chess", organization="Acme"), person("b", "chess", organization="ACME")]
+
+    ground = common_ground(event_topics(crowd), "a", "b", acquaintances=acquaintances(crowd))
+
+    assert ground is not None
+    assert ground.acquainted == (AcquaintanceReason.ORGANIZATION,)
+
+
+def test_common_ground_refuses_the_same_attendee_twice():
+    vocabulary = event_topics([person("a", "chess"), person("b", "chess")])
+
+    with pytest.raises(ValueError, match="two different attendees"):
+        common_ground(vocabulary, "a", "a")
+
+
+def test_common_ground_names_unknown_attendees():
+    vocabulary = event_topics([person("a", "chess"), person("b", "chess")])
+
+    with pytest.raises(KeyError, match="zed"):
+        common_ground(vocabulary, "a", "zed")
+
+
+@given(crowds)
+def test_common_ground_is_symmetric_bounded_and_quotes_real_phrases(crowd):
+    vocabulary = event_topics(crowd)
+    interests = {a.id: set(a.interests) for a in crowd}
+
+    for a in crowd:
+        for b in crowd:
+            if a.id >= b.id:
+                continue
+            forward = common_ground(vocabulary, a.id, b.id)
+            backward = common_ground(vocabulary, b.id, a.id)
+            if forward is None:
+                assert backward is None
+                continue
+            assert backward is not None
+            assert forward.score == backward.score
+            assert forward.kind == backward.kind
+            assert 0.0 <= forward.score <= 1.0
+            assert forward.phrase_a in interests[a.id]
+            assert forward.phrase_b in interests[b.id]
+            assert f"“{forward.phrase_a}”" in forward.explanation
+            assert f"of {len(crowd)} people here" in forward.explanation
+            assert forward.reversed() == backward
+
+
+@given(crowds)
+def test_common_ground_is_deterministic(crowd):
+    first, second = event_topics(crowd), event_topics(list(crowd))
+
+    for a in crowd[1:]:
+        assert common_ground(first, crowd[0].id, a.id) == common_ground(second, crowd[0].id, a.id)
