@@ -1,0 +1,78 @@
+"""Topic precision: are "same topic" claims right on a labelled set of interest pairs?
+
+The set (``bench/data/topic_pairs.csv``, built as ``bench/data/topic_pairs.md`` says)
+labels pairs of interest phrases *same*, *related* or *different*. All phrases go into
+one event, one attendee per phrase (as a real event would hold them), and the engine's
+verdict for each pair is read off its common ground:
+
+* same    — both phrases land in one topic (same ground);
+* related — related ground (a broader topic, or close topics);
+* different — no common ground.
+
+Prints the confusion matrix, precision and recall per verdict, and every wrong
+"same" claim. Target: precision of "same" >= 95 %.
+
+    python bench/topic_precision.py [--pairs bench/data/topic_pairs.csv]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from collections import Counter
+from pathlib import Path
+
+import touchpoints as tp
+
+HERE = Path(__file__).resolve().parent
+LABELS = ("same", "related", "different")
+
+
+def verdicts(pairs: list[tuple[str, str]]) -> list[str]:
+    """The engine's verdict for each pair of phrases, all judged in one event."""
+    phrases = sorted({p for pair in pairs for p in pair})
+    attendee_of = {phrase: str(i) for i, phrase in enumerate(phrases)}
+    crowd = [tp.Attendee(attendee_of[p], f"A{i}", interests=(p,)) for i, p in enumerate(phrases)]
+    vocabulary = tp.event_topics(crowd)
+    out = []
+    for a, b in pairs:
+        ground = tp.common_ground(vocabulary, attendee_of[a], attendee_of[b])
+        out.append("different" if ground is None else ground.kind.value)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=Path, default=HERE / "data" / "topic_pairs.csv")
+    args = parser.parse_args()
+    with args.pairs.open(encoding="utf-8") as fp:
+        rows = [r for r in csv.DictReader(fp) if r["a"] != r["b"]]
+    started = time.perf_counter()
+    predicted = verdicts([(r["a"], r["b"]) for r in rows])
+    seconds = time.perf_counter() - started
+    confusion = Counter((r["label"], p) for r, p in zip(rows, predicted, strict=True))
+
+    print(f"{len(rows)} labelled pairs, judged in {seconds:.1f} s\n")
+    print("| label \\ verdict | " + " | ".join(LABELS) + " |")
+    print("|---|" + "---:|" * len(LABELS))
+    for label in LABELS:
+        print(f"| {label} | " + " | ".join(str(confusion[(label, p)]) for p in LABELS) + " |")
+    print("\n| verdict | precision | recall |")
+    print("|---|---:|---:|")
+    for verdict in LABELS:
+        claimed = sum(confusion[(label, verdict)] for label in LABELS)
+        truth = sum(confusion[(verdict, p)] for p in LABELS)
+        precision = confusion[(verdict, verdict)] / claimed if claimed else float("nan")
+        recall = confusion[(verdict, verdict)] / truth if truth else float("nan")
+        print(f"| {verdict} | {precision:.1%} ({confusion[(verdict, verdict)]}/{claimed}) "
+              f"| {recall:.1%} |")
+    wrong = [r for r, p in zip(rows, predicted, strict=True) if p == "same" and r["label"] != "same"]
+    if wrong:
+        print("\nWrong 'same' claims:")
+        for r in wrong:
+            print(f"- {r['a']!r} ~ {r['b']!r} (labelled {r['label']}: {r['why']})")
+
+
+if __name__ == "__main__":
+    main()
