@@ -29,12 +29,12 @@ HERE = Path(__file__).resolve().parent
 LABELS = ("same", "related", "different")
 
 
-def verdicts(pairs: list[tuple[str, str]]) -> list[str]:
+def verdicts(pairs: list[tuple[str, str]], embedder: tp.Embedder | None = None) -> list[str]:
     """The engine's verdict for each pair of phrases, all judged in one event."""
     phrases = sorted({p for pair in pairs for p in pair})
     attendee_of = {phrase: str(i) for i, phrase in enumerate(phrases)}
     crowd = [tp.Attendee(attendee_of[p], f"A{i}", interests=(p,)) for i, p in enumerate(phrases)]
-    vocabulary = tp.event_topics(crowd)
+    vocabulary = tp.event_topics(crowd, embedder=embedder)
     out = []
     for a, b in pairs:
         ground = tp.common_ground(vocabulary, attendee_of[a], attendee_of[b])
@@ -65,9 +65,13 @@ def main() -> None:
         truth = sum(confusion[(verdict, p)] for p in LABELS)
         precision = confusion[(verdict, verdict)] / claimed if claimed else float("nan")
         recall = confusion[(verdict, verdict)] / truth if truth else float("nan")
-        print(f"| {verdict} | {precision:.1%} ({confusion[(verdict, verdict)]}/{claimed}) "
-              f"| {recall:.1%} |")
-    wrong = [r for r, p in zip(rows, predicted, strict=True) if p == "same" and r["label"] != "same"]
+        print(
+            f"| {verdict} | {precision:.1%} ({confusion[(verdict, verdict)]}/{claimed}) "
+            f"| {recall:.1%} |"
+        )
+    wrong = [
+        r for r, p in zip(rows, predicted, strict=True) if p == "same" and r["label"] != "same"
+    ]
     if wrong:
         print("\nWrong 'same' claims:")
         for r in wrong:

@@ -12,10 +12,14 @@ Data: ``meetup_topics/topics.csv`` and ``meetup_topics/groups_topics.csv``
 
 Candidate kinds written (CSV: kind,a,b,score,evidence):
 
-* ``same``      -- near-duplicate names: identical normalised token set,
-                   identical letters once spaces/punctuation are dropped,
-                   or high character-trigram cosine with little token
-                   difference left over.
+* ``same``      -- near-duplicate names: identical normalised token set
+                   (case, &/and, plural, stop words and "lovers/fans" filler
+                   ignored), identical letters once spaces/hyphens are dropped,
+                   identical tokens after a small synonym map (swap=exchange,
+                   PC=computer, ...), an initialism of one name written in
+                   capitals in the other (ASL, BNI, RPGs), or a single-token
+                   spelling variant (edit distance 1-2).  Sorted by
+                   character-trigram cosine.
 * ``related``   -- name containment (every content token of the shorter
                    name occurs in the longer one, which adds at most two
                    tokens) and strong co-use (topics used by the same groups,
@@ -27,6 +31,7 @@ Candidate kinds written (CSV: kind,a,b,score,evidence):
 Usage::
 
     python bench/data/mine_topic_pairs.py [--out FILE] [--limit N] [--seed S]
+    python bench/data/mine_topic_pairs.py --by-word > reading_list.txt
 
 Standard library + numpy only.
 """
@@ -46,20 +51,24 @@ from pathlib import Path
 
 import numpy as np
 
-STOP = {
-    "a", "an", "and", "the", "of", "for", "in", "on", "to", "with", "at", "by",
-    "your", "our", "my", "you", "we", "us", "or", "its", "it", "all",
-}
-# words that decorate a topic name without changing the interest
-FILLER = {
-    "lover", "fan", "enthusiast", "fanatic", "buff", "group", "club", "meetup",
-    "community", "friend", "people", "who", "love", "like", "interested",
-}
+STOP = frozenset(
+    "a an and the of for in on to with at by your our my you we us or its it all".split()
+)
+# words that decorate a topic name without changing the interest ("X Lovers")
+FILLER = frozenset("lover fan enthusiast fanatic buff group meetup".split())
 # spelling variants folded before comparison
-VARIANTS = {
-    "theatre": "theater", "theatres": "theaters", "nite": "night",
-    "glbt": "lgbt", "bussiness": "business", "photo": "photo",
-}
+VARIANTS = dict(
+    pair.split(":")
+    for pair in "theatre:theater theatres:theaters nite:night glbt:lgbt bussiness:business "
+    "photos:photo".split()
+)
+# small synonym map used only to *propose* same-candidates (all checked by hand)
+SYNONYMS = dict(
+    pair.split(":")
+    for pair in "swap:exchange pc:computer kid:child children:child teenager:teen "
+    "photography:photo film:movie online:internet workout:fitness male:men eco:green "
+    "gaming:game dancing:dance".split()
+)
 
 
 def data_dir() -> Path:
@@ -104,7 +113,7 @@ def trigram_matrix(names: list[str]) -> np.ndarray:
     rows = []
     for n in names:
         s = " " + " ".join(tokens(n)) + " "
-        c = Counter(s[i:i + 3] for i in range(len(s) - 2))
+        c = Counter(s[i : i + 3] for i in range(len(s) - 2))
         rows.append(c)
         for g in c:
             grams.setdefault(g, len(grams))
@@ -130,6 +139,12 @@ def main(argv=None) -> int:
     ap.add_argument("--out", help="write candidates here (default: stdout)")
     ap.add_argument("--limit", type=int, default=400, help="max candidates per kind")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument(
+        "--by-word",
+        action="store_true",
+        help="instead of pairs, print a reading list: for each content word shared by "
+        "2..60 topic names, those names (how most same-pairs were found by eye)",
+    )
     args = ap.parse_args(argv)
 
     topics, gt = load()
@@ -164,6 +179,17 @@ def main(argv=None) -> int:
         return c, math.log(c * n_groups / (used[a] * used[b]))
 
     cont = [content(n) for n in names]
+    if args.by_word:
+        words: dict[str, list[int]] = defaultdict(list)
+        for i, c in enumerate(cont):
+            for w in c:
+                words[w].append(i)
+        for w in sorted(words):
+            if 2 <= len(words[w]) <= 60:
+                print(f"## {w} ({len(words[w])})")
+                for i in words[w]:
+                    print(f"   {names[i]}  [members {recs[i]['members']}, groups {used.get(i, 0)}]")
+        return 0
     lets = [letters(n) for n in names]
     tri = trigram_matrix(names)
     sim = tri @ tri.T
@@ -171,6 +197,25 @@ def main(argv=None) -> int:
     out: list[tuple[str, str, str, float, str]] = []
 
     # ---- same: near-duplicate names
+    syn = [frozenset(SYNONYMS.get(t, t) for t in c) for c in cont]
+    # initialisms: "American Sign Language" -> "asl"; matched only against
+    # all-capital words of the other name ("ASL", "BNI", "RPGs")
+    initials = ["".join(t[0] for t in tokens(nm)) if len(tokens(nm)) >= 3 else "" for nm in names]
+    caps = [{w.lower().rstrip("s") for w in re.findall(r"\b[A-Z]{2,}s?\b", nm)} for nm in names]
+
+    def spelling_close(x: str, y: str) -> bool:
+        limit = 1 if min(len(x), len(y)) < 8 else 2
+        if abs(len(x) - len(y)) > limit or min(len(x), len(y)) < 4:
+            return False
+        # cheap edit distance (<= 2)
+        prev = list(range(len(y) + 1))
+        for i, cx in enumerate(x, 1):
+            cur = [i]
+            for j, cy in enumerate(y, 1):
+                cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (cx != cy)))
+            prev = cur
+        return prev[-1] <= limit
+
     same = []
     n = len(names)
     for i in range(n):
@@ -183,10 +228,18 @@ def main(argv=None) -> int:
                 ev = "same content tokens"
             elif lets[i] == lets[j]:
                 ev = "same letters"
-            elif sim[i, j] >= 0.80 and len(ci ^ cj) <= 2 and len(ci & cj) >= 1:
-                ev = f"trigram cos {sim[i, j]:.2f}"
+            elif syn[i] == syn[j]:
+                ev = "same tokens after synonym map"
+            elif (initials[i] and initials[i] in caps[j]) or (
+                initials[j] and initials[j] in caps[i]
+            ):
+                ev = "abbreviation"
+            else:
+                di, dj = ci - cj, cj - ci
+                if len(di) == 1 and len(dj) == 1 and spelling_close(next(iter(di)), next(iter(dj))):
+                    ev = "spelling variant"
             if ev:
-                c, p = couse(i, j)
+                c, _ = couse(i, j)
                 if c:
                     ev += f"; co-used by {c} groups"
                 same.append((float(sim[i, j]), names[i], names[j], ev))
@@ -202,8 +255,10 @@ def main(argv=None) -> int:
             if cont[i] < cont[j] and len(cont[j]) - len(cont[i]) <= 2:
                 c, _ = couse(i, j)
                 score = 1.0 + min(c, 20) / 20
-                rel[(min(i, j), max(i, j))] = (score, f"name containment: '{names[i]}' in '{names[j]}'"
-                                                      + (f"; co-used by {c} groups" if c else ""))
+                ev = f"name containment: '{names[i]}' in '{names[j]}'"
+                if c:
+                    ev += f"; co-used by {c} groups"
+                rel[(min(i, j), max(i, j))] = (score, ev)
     for (a, b), c in co.items():
         if c < 3:
             continue
@@ -214,7 +269,9 @@ def main(argv=None) -> int:
         score = min(c, 30) / 30 + p / 8
         if key not in rel or rel[key][0] < score:
             rel[key] = (score, f"co-used by {c} groups (PMI {p:.1f})")
-    rel_l = sorted(((s, names[a], names[b], ev) for (a, b), (s, ev) in rel.items()), key=lambda x: -x[0])
+    rel_l = sorted(
+        ((s, names[a], names[b], ev) for (a, b), (s, ev) in rel.items()), key=lambda x: -x[0]
+    )
     out += [("related", a, b, round(s, 3), ev) for s, a, b, ev in rel_l[: args.limit]]
 
     # ---- different: share a word / category, never co-used, no containment
@@ -241,16 +298,20 @@ def main(argv=None) -> int:
     for _ in range(max(1, args.limit // 10)):
         i, j = rng.sample(range(n), 2)
         if cat[i] != cat[j] and not (cont[i] & cont[j]) and not co.get((min(i, j), max(i, j))):
-            out.append(("different", names[i], names[j], round(float(sim[i, j]), 3), "easy negative: random, different categories"))
+            ev = "easy negative: random, different categories"
+            out.append(("different", names[i], names[j], round(float(sim[i, j]), 3), ev))
 
-    f = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout
-    w = csv.writer(f)
-    w.writerow(["kind", "a", "b", "score", "evidence"])
-    w.writerows(out)
+    header = ["kind", "a", "b", "score", "evidence"]
     if args.out:
-        f.close()
-    print(f"{len(names)} topic names, {n_groups} groups; candidates: "
-          + ", ".join(f"{k}={v}" for k, v in Counter(o[0] for o in out).items()), file=sys.stderr)
+        with open(args.out, "w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows([header, *out])
+    else:
+        csv.writer(sys.stdout).writerows([header, *out])
+    print(
+        f"{len(names)} topic names, {n_groups} groups; candidates: "
+        + ", ".join(f"{k}={v}" for k, v in Counter(o[0] for o in out).items()),
+        file=sys.stderr,
+    )
     return 0
 
 

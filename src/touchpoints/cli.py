@@ -21,6 +21,7 @@ from rich.table import Table
 from touchpoints import __version__
 from touchpoints.core.acquaintance import acquaintances
 from touchpoints.core.candidates import best_matches
+from touchpoints.core.common_ground import CommonGround
 from touchpoints.core.topics import TopicKind, Vocabulary, event_topics
 from touchpoints.demo import DEMO_FILENAME, demo_event_bytes
 from touchpoints.errors import TouchpointsError
@@ -233,7 +234,7 @@ def match(
         _err.print(f"{alone} attendee(s) share nothing with anyone here yet (listed above).")
 
 
-def _print_matches(out: TextIO, result: ImportResult, matches: list[list[Any]]) -> None:
+def _print_matches(out: TextIO, result: ImportResult, matches: list[list[CommonGround]]) -> None:
     names = {a.id: a.name for a in result.attendees}
     table = Table(show_lines=False)
     for name in ("attendee", "#", "meet", "score", "shared point"):

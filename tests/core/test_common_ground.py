@@ -56,7 +56,7 @@ def test_common_ground_explains_the_english_soccer_example():
 
 def test_common_ground_prefers_the_rarer_shared_topic():
     crowd = [
-        person("a", "networking", "bebop"),
+        person("a", "networking", "Thelonious Monk"),
         person("b", "networking", "jazz piano"),
         *[person(f"n{i}", "networking") for i in range(6)],
     ]

@@ -18,9 +18,18 @@ from importlib import resources
 
 from touchpoints.core.text import phrase_key
 
-__all__ = ["Concept", "Knowledge", "default_knowledge"]
+__all__ = ["NON_NARROWING_WORDS", "Concept", "Knowledge", "default_knowledge"]
 
 _MAX_ALIAS_WORDS = 4
+
+#: Words that leave the meaning of an interest as it is ("Spurs season ticket" is
+#: still English football); any other extra word makes a phrase narrower.
+NON_NARROWING_WORDS = frozenset(
+    """
+    season ticket game match club team supporter watching watch news meetup meetups
+    scene community group night nights fc afc weekend weekends online tv live
+    """.split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +70,20 @@ class Knowledge:
         up; an n-gram inside a longer matched n-gram is ignored ("jazz" inside
         "jazz piano"), and a concept broader than another match is dropped.
         """
+        return self.meaning(key)[0]
+
+    def meaning(self, key: str) -> tuple[tuple[str, ...], bool]:
+        """The concepts a phrase key mentions, and whether it *is* that concept.
+
+        "big Liverpool FC fan" is English football (the words left over say nothing
+        new), but "street photography" only mentions photography, and "nature
+        photography" mentions two concepts: each is narrower than what it mentions,
+        related to it rather than the same interest.
+        """
         if key in self.whole:
-            return (self.whole[key],)
+            return (self.whole[key],), True
         if key in self.contained:
-            return (self.contained[key],)
+            return (self.contained[key],), True
         words = key.split()
         found: list[tuple[int, int, str]] = []
         for size in range(min(_MAX_ALIAS_WORDS, len(words)), 0, -1):
@@ -77,8 +96,10 @@ class Knowledge:
                 found.append((start, size, concept))
         ids = [c for _, _, c in sorted(found)]
         broader = {a for c in ids for a in self.ancestors(c)}
-        unique = dict.fromkeys(c for c in ids if c not in broader)
-        return tuple(unique)
+        unique = tuple(dict.fromkeys(c for c in ids if c not in broader))
+        covered = {i for start, size, _ in found for i in range(start, start + size)}
+        rest = {w for i, w in enumerate(words) if i not in covered}
+        return unique, len(unique) == 1 and rest <= NON_NARROWING_WORDS
 
 
 def knowledge_from_dict(data: Mapping[str, object]) -> Knowledge:

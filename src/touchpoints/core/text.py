@@ -20,7 +20,10 @@ import re
 import unicodedata
 from collections.abc import Container, Iterator
 
+import snowballstemmer
+
 __all__ = [
+    "CONNECTORS",
     "FILLER_WORDS",
     "LEADING_VERBS",
     "MIN_LONE_WORD_CHARS",
@@ -29,6 +32,8 @@ __all__ = [
     "is_free_text",
     "key_phrases",
     "phrase_key",
+    "stem",
+    "word_bag",
 ]
 
 #: Words that carry no meaning of their own in a stated interest ("big X fan").
@@ -73,8 +78,8 @@ STOP_WORDS = frozenset(
 #: Verbs that often lead a stated interest ("playing chess", "watching Liverpool games").
 LEADING_VERBS = frozenset(
     "play plays playing watch watches watching do doing practice practicing practising "
-    "follow follows following learning learn studying build builds building make making "
-    "create creating develop developing lead leading manage managing teach teaching".split()
+    "follow follows following build builds building make making create creating "
+    "develop developing".split()
 )
 
 #: Single words too vague to be a topic on their own when drawn from free text.
@@ -93,6 +98,7 @@ MIN_LONE_WORD_CHARS = 8
 _WORD = re.compile(r"[^\W_](?:[\w'’&+.-]*[^\W_])?|[+#]{1,2}", re.UNICODE)
 _SPLIT = re.compile(r"[.!?;:,()\[\]{}\"“”«»/\\|–—\n\r\t]+")
 _MAX_PHRASE_WORDS = 4
+_FIRST_PERSON = frozenset("i i'm im my me we we're our us".split())
 _FREE_TEXT_WORDS = 6
 
 
@@ -111,6 +117,8 @@ def _singular(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return word[:-2]
     if word.endswith("s"):
         return word[:-1]
     return word
@@ -140,9 +148,46 @@ def phrase_key(text: str) -> str:
     return " ".join(_singular(w) for w in words)
 
 
+#: Words that join the parts of a tag without adding meaning ("food & wine").
+CONNECTORS = frozenset("and & + for of the to with in on a an or".split())
+
+_STEMMER = snowballstemmer.stemmer("english")
+_KEEP_WHOLE = ("ism", "isms", "ist", "ists", "ity", "ities")
+
+
+def word_bag(key: str) -> frozenset[str]:
+    """The stems of a phrase key's words, order and connectors ignored.
+
+    Two tags with the same bag are the same interest written differently: "food and
+    wine pairing" / "wine & food pairing", "multiplayer games" / "multiplayer gaming".
+
+    >>> sorted(word_bag(phrase_key("Wine & Food Pairing")))
+    ['food', 'pair', 'wine']
+    """
+    return frozenset(stem(w) for w in key.split() if w not in CONNECTORS)
+
+
+def stem(word: str) -> str:
+    """The Snowball stem of a word, except that -ism/-ist/-ity words stay whole
+    (Snowball makes "socialism" "social" and "spirituality" "spiritualism")."""
+    if word.endswith(_KEEP_WHOLE):
+        return word
+    return str(_STEMMER.stemWord(word))
+
+
 def is_free_text(text: str) -> bool:
-    """True when a listed interest reads like a sentence rather than a tag."""
-    return len(_words(text)) >= _FREE_TEXT_WORDS
+    """True when a listed interest reads like a sentence (or a list) rather than a tag.
+
+    Six words or more, and either a first-person word or punctuation inside:
+    "I play chess online most nights" is a sentence, "Teaching English as a Second
+    Language" is a (long) tag.
+    """
+    words = _words(text)
+    if len(words) < _FREE_TEXT_WORDS:
+        return False
+    if any(_fold(w) in _FIRST_PERSON for w in words):
+        return True
+    return _SPLIT.search(text.strip().rstrip(".!")) is not None
 
 
 def _content_runs(text: str) -> Iterator[list[tuple[str, int, int]]]:

@@ -26,14 +26,17 @@ import numpy as np
 import numpy.typing as npt
 
 from touchpoints.core.embedding import Embedder, default_embedder
-from touchpoints.core.knowledge import Knowledge, default_knowledge
+from touchpoints.core.knowledge import NON_NARROWING_WORDS, Knowledge, default_knowledge
 from touchpoints.core.model import Attendee, Interest, InterestSource
 from touchpoints.core.text import (
+    CONNECTORS,
     FILLER_WORDS,
     LEADING_VERBS,
     is_free_text,
     key_phrases,
     phrase_key,
+    stem,
+    word_bag,
 )
 
 __all__ = [
@@ -53,8 +56,6 @@ __all__ = [
 SAME_THRESHOLD = 0.84
 #: Cosine from which two topics count as related (weaker common ground).
 RELATED_THRESHOLD = 0.62
-#: Cosine to a concept's alias at which an unlisted phrase adopts that concept.
-CONCEPT_THRESHOLD = 0.88
 #: Related topics kept per topic (the nearest ones).
 MAX_RELATED_PER_TOPIC = 5
 #: Key phrases drawn from one bio or abstract.
@@ -251,36 +252,121 @@ def _neighbours(
     return sims, ids
 
 
-def _cluster(vectors: FloatMatrix, order_weight: Sequence[int]) -> list[int]:
-    """Group rows whose cosine reaches SAME_THRESHOLD; returns a root per row.
+def _cluster(
+    keys: list[str], vectors: FloatMatrix, order_weight: Sequence[int], embedder: Embedder
+) -> list[int]:
+    """Group phrases that mean the same; returns a root (row index) per row.
 
-    Edges are merged strongest first, and only while the two groups' leaders (their
-    most used phrase) also reach the threshold, so chains of near neighbours cannot
-    drift from one meaning to another.
+    Phrases with the same bag of word stems are merged first. Then pairs whose
+    cosine reaches SAME_THRESHOLD are merged strongest first, if the words they do
+    not share agree (:class:`_Agreement`), and only while the two groups' leaders
+    (their most used phrase) also agree and reach the threshold, so chains of near
+    neighbours cannot drift from one meaning to another.
     """
     count = len(vectors)
     forest = _UnionFind(count)
-    if count < 2:
-        return [0] * count
-    sims, ids = _neighbours(vectors, vectors, 8)
-    edges = [
-        (float(sims[i, j]), i, int(ids[i, j]))
-        for i in range(count)
-        for j in range(ids.shape[1])
-        if ids[i, j] > i and sims[i, j] >= SAME_THRESHOLD
-    ]
     leader = list(range(count))
-    for _, a, b in sorted(edges, reverse=True):
+    if count < 2:
+        return list(range(count))
+
+    def merge(a: int, b: int) -> None:
         ra, rb = forest.find(a), forest.find(b)
-        if ra == rb:
+        la, lb = leader[ra], leader[rb]
+        forest.union(ra, rb)
+        leader[forest.find(ra)] = la if order_weight[la] >= order_weight[lb] else lb
+
+    agree = _Agreement(embedder)
+    rows_of_bag: dict[frozenset[str], list[int]] = defaultdict(list)
+    for row, key in enumerate(keys):
+        rows_of_bag[word_bag(key)].append(row)
+    for rows in rows_of_bag.values():
+        for position, row in enumerate(rows[1:], start=1):
+            partner = next(
+                (r for r in rows[:position] if agree.same_order(keys[r], keys[row])), None
+            )
+            if partner is not None:
+                merge(partner, row)
+    sims, ids = _neighbours(vectors, vectors, 8)
+    edges = sorted(
+        (
+            (float(sims[i, j]), i, int(ids[i, j]))
+            for i in range(count)
+            for j in range(ids.shape[1])
+            if ids[i, j] > i and sims[i, j] >= SAME_THRESHOLD
+        ),
+        reverse=True,
+    )
+    agree.prefetch([(keys[a], keys[b]) for _, a, b in edges])
+    for _, a, b in edges:
+        ra, rb = forest.find(a), forest.find(b)
+        if ra == rb or not agree(keys[a], keys[b]):
             continue
         la, lb = leader[ra], leader[rb]
-        if float(vectors[la] @ vectors[lb]) < SAME_THRESHOLD:
+        if float(vectors[la] @ vectors[lb]) < SAME_THRESHOLD or not agree(keys[la], keys[lb]):
             continue
-        forest.union(ra, rb)
-        root = forest.find(ra)
-        leader[root] = la if order_weight[la] >= order_weight[lb] else lb
+        merge(a, b)
     return [forest.find(i) for i in range(count)]
+
+
+class _Agreement:
+    """Whether two phrase keys that embed close may really be one topic.
+
+    Phrases are compared as bags of word stems (:func:`word_bag`), so word order,
+    connectors and inflection do not matter. Phrases with no stem in common are left
+    to the cosine alone. Otherwise the stems only one side has must not change the
+    meaning: none, or only words such as "club" or "meetup" (then they are the
+    same); one side adding real words makes it narrower ("photography" / "street
+    photography"); both sides adding words ("PC gaming" / "computer gaming") are the
+    same only if those words are (cosine >= SAME_THRESHOLD).
+    """
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._vectors: dict[str, FloatMatrix] = {}
+        self._neutral = word_bag(" ".join(NON_NARROWING_WORDS))
+
+    def _split(self, a: str, b: str) -> tuple[bool, str, str] | None:
+        """None when the cosine alone decides; else (same?, rest of a, rest of b)."""
+        bag_a, bag_b = word_bag(a), word_bag(b)
+        if not bag_a & bag_b:
+            return None
+        only_a, only_b = bag_a - bag_b - self._neutral, bag_b - bag_a - self._neutral
+        if not only_a or not only_b:
+            return (not only_a and not only_b and self.same_order(a, b)), "", ""
+        return False, " ".join(sorted(only_a)), " ".join(sorted(only_b))
+
+    def same_order(self, a: str, b: str) -> bool:
+        """Same words must also have the same head: "teen parents" are not "parents
+        of teens", unless a connector makes the order free ("food and wine")."""
+        if any(w in CONNECTORS for w in (*a.split(), *b.split())):
+            return True
+        return self._head(a) == self._head(b)
+
+    def _head(self, key: str) -> str:
+        words = [stem(w) for w in key.split()]
+        content = [w for w in words if w not in self._neutral] or words
+        return content[-1] if content else ""
+
+    def prefetch(self, pairs: list[tuple[str, str]]) -> None:
+        """Embed, in one batch, the differing words of many pairs."""
+        rests: set[str] = set()
+        for a, b in pairs:
+            split = self._split(a, b)
+            if split is not None and split[1]:
+                rests.update(split[1:])
+        missing = sorted(rests - self._vectors.keys())
+        for text, vector in zip(missing, self._embedder.embed(missing), strict=True):
+            self._vectors[text] = vector
+
+    def __call__(self, a: str, b: str) -> bool:
+        split = self._split(a, b)
+        if split is None:
+            return True
+        same, rest_a, rest_b = split
+        if not rest_a:
+            return same
+        self.prefetch([(a, b)])
+        return float(self._vectors[rest_a] @ self._vectors[rest_b]) >= SAME_THRESHOLD
 
 
 def _clean_label(unit: str) -> str:
@@ -361,39 +447,38 @@ def event_topics(
         return concept_topic[concept_id]
 
     unmatched: list[str] = []
+    mentioned: dict[str, tuple[str, ...]] = {}
     for kind, key in key_use:
         if kind is not TopicKind.INTEREST:
             continue
-        concepts = knowledge.concepts_in(key)
-        if concepts:
+        concepts, exact = knowledge.meaning(key)
+        if exact:
             topic_of_key[(kind, key)] = [concept_topic_id(c) for c in concepts]
         else:
             unmatched.append(key)
+            if concepts:
+                mentioned[key] = concepts
 
     vectors = _embed(embedder, unmatched, progress)
-    _adopt_concepts(unmatched, vectors, knowledge, embedder, topic_of_key, concept_topic_id)
-    remaining = [
-        i for i, key in enumerate(unmatched) if (TopicKind.INTEREST, key) not in topic_of_key
-    ]
-    roots = _cluster(
-        vectors[remaining], [key_use[(TopicKind.INTEREST, unmatched[i])] for i in remaining]
-    )
-    cluster_topic: dict[int, int] = {}
+    weights = [key_use[(TopicKind.INTEREST, k)] for k in unmatched]
+    roots = _cluster(unmatched, vectors, weights, embedder)
     members_of_root: dict[int, list[int]] = defaultdict(list)
-    for position, root in enumerate(roots):
-        members_of_root[root].append(remaining[position])
-    for root, rows in members_of_root.items():
-        cluster_topic[root] = len(drafts)
+    for row, root in enumerate(roots):
+        members_of_root[root].append(row)
+    for rows in members_of_root.values():
         centroid = vectors[rows].mean(axis=0)
+        concepts = dict.fromkeys(c for row in rows for c in mentioned.get(unmatched[row], ()))
+        topic_id = len(drafts)
         drafts.append(
             _Draft(
                 "",
                 TopicKind.INTEREST,
+                broader=tuple(concept_topic_id(c) for c in concepts),
                 vector=centroid / max(float(np.linalg.norm(centroid)), 1e-12),
             )
         )
         for row in rows:
-            topic_of_key[(TopicKind.INTEREST, unmatched[row])] = [cluster_topic[root]]
+            topic_of_key[(TopicKind.INTEREST, unmatched[row])] = [topic_id]
 
     for kind, key in key_use:
         if kind is not TopicKind.INTEREST and (kind, key) not in topic_of_key:
@@ -409,37 +494,6 @@ def _embed(embedder: Embedder, texts: list[str], progress: Progress | None) -> F
             progress("embedding phrases", done, total)
 
     return embedder.embed(texts, progress=report)
-
-
-_ALIAS_CACHE: dict[tuple[int, int], tuple[list[str], FloatMatrix]] = {}
-
-
-def _alias_vectors(knowledge: Knowledge, embedder: Embedder) -> tuple[list[str], FloatMatrix]:
-    """Embeddings of every contained alias, computed once per (knowledge, embedder)."""
-    cache_key = (id(knowledge), id(embedder))
-    if cache_key not in _ALIAS_CACHE:
-        aliases = sorted(knowledge.contained)
-        _ALIAS_CACHE[cache_key] = (aliases, embedder.embed(aliases))
-    return _ALIAS_CACHE[cache_key]
-
-
-def _adopt_concepts(
-    keys: list[str],
-    vectors: FloatMatrix,
-    knowledge: Knowledge,
-    embedder: Embedder,
-    topic_of_key: dict[tuple[TopicKind, str], list[int]],
-    concept_topic_id: Callable[[str], int],
-) -> None:
-    """Give a concept to phrases that are a near-exact paraphrase of one of its aliases."""
-    if not keys or not knowledge.contained:
-        return
-    aliases, alias_vectors = _alias_vectors(knowledge, embedder)
-    sims, ids = _neighbours(alias_vectors, vectors, 1)
-    for row, key in enumerate(keys):
-        if sims[row, 0] >= CONCEPT_THRESHOLD:
-            concept = knowledge.contained[aliases[int(ids[row, 0])]]
-            topic_of_key[(TopicKind.INTEREST, key)] = [concept_topic_id(concept)]
 
 
 def _assemble(

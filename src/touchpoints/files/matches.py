@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from touchpoints.core.common_ground import CommonGround
@@ -42,7 +42,9 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _rows(attendees: Sequence[Attendee], matches: Sequence[Sequence[CommonGround]]):  # type: ignore[no-untyped-def]
+def _rows(
+    attendees: Sequence[Attendee], matches: Sequence[Sequence[CommonGround]]
+) -> Iterator[list[str]]:
     names = {a.id: a.name for a in attendees}
     for attendee, grounds in zip(attendees, matches, strict=True):
         if not grounds:
