@@ -467,13 +467,13 @@ def event_topics(
         members_of_root[root].append(row)
     for rows in members_of_root.values():
         centroid = vectors[rows].mean(axis=0)
-        concepts = dict.fromkeys(c for row in rows for c in mentioned.get(unmatched[row], ()))
+        named = dict.fromkeys(c for row in rows for c in mentioned.get(unmatched[row], ()))
         topic_id = len(drafts)
         drafts.append(
             _Draft(
                 "",
                 TopicKind.INTEREST,
-                broader=tuple(concept_topic_id(c) for c in concepts),
+                broader=tuple(concept_topic_id(c) for c in named),
                 vector=centroid / max(float(np.linalg.norm(centroid)), 1e-12),
             )
         )
