@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from touchpoints.core.text import phrase_key
+from touchpoints.core.text import CONNECTORS, phrase_key
 
 __all__ = ["NON_NARROWING_WORDS", "Concept", "Knowledge", "default_knowledge"]
 
@@ -97,8 +97,8 @@ class Knowledge:
         ids = [c for _, _, c in sorted(found)]
         broader = {a for c in ids for a in self.ancestors(c)}
         unique = tuple(dict.fromkeys(c for c in ids if c not in broader))
-        covered = {i for start, size, _ in found for i in range(start, start + size)}
-        rest = {w for i, w in enumerate(words) if i not in covered}
+        covered = {i for start, size, c in found if c in unique for i in range(start, start + size)}
+        rest = {w for i, w in enumerate(words) if i not in covered} - CONNECTORS
         return unique, len(unique) == 1 and rest <= NON_NARROWING_WORDS
 
 

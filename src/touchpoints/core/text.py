@@ -41,7 +41,8 @@ FILLER_WORDS = frozenset(
     """
     a an the my our your i im i'm me we very really quite huge big avid keen passionate
     hardcore lifelong die-hard diehard casual amateur hobbyist aspiring fan fans lover lovers
-    enthusiast enthusiasts addict nerd geek junkie buff love loves loved like likes enjoy enjoys
+    enthusiast enthusiasts addict nerd geek junkie buff buffs fanatic fanatics aficionado
+    aficionados love loves loved like likes enjoy enjoys
     enjoying into follow follows following follower followers supporter supporter's interested
     interest interests in also all things stuff lots lot of about kind sort
     """.split()

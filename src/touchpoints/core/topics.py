@@ -29,7 +29,6 @@ from touchpoints.core.embedding import Embedder, default_embedder
 from touchpoints.core.knowledge import NON_NARROWING_WORDS, Knowledge, default_knowledge
 from touchpoints.core.model import Attendee, Interest, InterestSource
 from touchpoints.core.text import (
-    CONNECTORS,
     FILLER_WORDS,
     LEADING_VERBS,
     is_free_text,
@@ -308,6 +307,15 @@ def _cluster(
     return [forest.find(i) for i in range(count)]
 
 
+#: Connectors around which word order does not matter ("food and wine", "networking
+#: for women"); "of" is not one: "parents of teens" are not "teen parents".
+_ORDER_FREE = frozenset("and & + for with".split())
+
+
+def _words_with_stems(key: str, stems: frozenset[str]) -> str:
+    return " ".join(w for w in key.split() if stem(w) in stems)
+
+
 class _Agreement:
     """Whether two phrase keys that embed close may really be one topic.
 
@@ -331,14 +339,14 @@ class _Agreement:
         if not bag_a & bag_b:
             return None
         only_a, only_b = bag_a - bag_b - self._neutral, bag_b - bag_a - self._neutral
-        if not only_a or not only_b:
+        if not only_a or not only_b or not self.same_order(a, b):
             return (not only_a and not only_b and self.same_order(a, b)), "", ""
-        return False, " ".join(sorted(only_a)), " ".join(sorted(only_b))
+        return False, _words_with_stems(a, only_a), _words_with_stems(b, only_b)
 
     def same_order(self, a: str, b: str) -> bool:
         """Same words must also have the same head: "teen parents" are not "parents
         of teens", unless a connector makes the order free ("food and wine")."""
-        if any(w in CONNECTORS for w in (*a.split(), *b.split())):
+        if any(w in _ORDER_FREE for w in (*a.split(), *b.split())):
             return True
         return self._head(a) == self._head(b)
 
