@@ -234,12 +234,12 @@ def top_matches(
         parts.append(_best_per_pair(rows, cols, w, n))
         if progress is not None:
             progress("pairs in shared topics", block + 1, -1)
-    keys, _ = _merge(parts, n)
-    keys = _drop_excluded(keys, exclude, n)
+    known, weight = _merge(parts, n)
+    keys = _drop_excluded(known, exclude, n)
     keys = _fill_from_big_groups(keys, groups, small, k, n, exclude)
     if progress is not None:
         progress("scoring candidates", 1, 1)
-    return _rank(keys, _scores(keys, parts, same, broad, n), k, n)
+    return _rank(keys, _scores(keys, known, weight, same, broad, n), k, n)
 
 
 def _blocks(chosen: IntArray, sizes: IntArray) -> list[IntArray]:
@@ -293,14 +293,14 @@ def _fill_from_big_groups(
 
 def _scores(
     keys: IntArray,
-    parts: list[tuple[IntArray, FloatArray]],
+    known: IntArray,
+    weight: FloatArray,
     same: sparse.csr_matrix,
     broad: sparse.csr_matrix,
     n: int,
 ) -> FloatArray:
     """Exact score of each candidate pair: best of its small-group and topic grounds."""
     scores = np.zeros(len(keys), dtype=np.float32)
-    known, weight = _merge(parts, n)
     where = np.searchsorted(known, keys)
     where = np.minimum(where, max(len(known) - 1, 0))
     if len(known):

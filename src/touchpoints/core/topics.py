@@ -3,15 +3,18 @@
 A *topic* groups phrases that mean the same thing in this crowd ("English football"
 <- "Arsenal", "Premier League"). Three signals decide, strongest first:
 
-1. the curated concepts of :mod:`touchpoints.core.knowledge` (an alias in the phrase);
-2. the lexical key of :func:`~touchpoints.core.text.phrase_key` (same key, same topic);
-3. sentence embeddings, at a high cosine only (:data:`SAME_THRESHOLD`), because
-   generic models rate different things close when they share words.
+1. the curated concepts of :mod:`touchpoints.core.knowledge`: a phrase that *is* an
+   alias takes the concept; one that only mentions it is narrower;
+2. lexical identity: the same bag of word stems (:func:`~touchpoints.core.text.word_bag`)
+   with the same head word;
+3. sentence embeddings, at a high cosine only (:data:`SAME_THRESHOLD`) and only when
+   the words two phrases do not share agree (:class:`_Agreement`), because generic
+   models rate different things close when they share words.
 
 Topics that are broader/narrower (through the concepts) or close in embedding space
-(between :data:`RELATED_THRESHOLD` and :data:`SAME_THRESHOLD`) are *related*: they
-give weaker common ground, labelled as such. Hometowns and languages are topics of
-their own kinds, matched lexically only.
+(cosine from :data:`RELATED_THRESHOLD`, not merged) are *related*: they give weaker
+common ground, labelled as such. Hometowns and languages are topics of their own
+kinds, matched lexically only. docs/engine.md tells the whole story.
 """
 
 from __future__ import annotations
@@ -540,7 +543,7 @@ def event_topics(
             topic_of_key[(kind, key)] = [len(drafts)]
             drafts.append(_Draft("", kind, "speak" if kind is TopicKind.LANGUAGE else "from"))
 
-    return _assemble(ids, drafts, mentions, topic_of_key, knowledge, embedder)
+    return _assemble(ids, drafts, mentions, topic_of_key, embedder)
 
 
 def _embed(embedder: Embedder, texts: list[str], progress: Progress | None) -> FloatMatrix:
@@ -556,7 +559,6 @@ def _assemble(
     drafts: list[_Draft],
     mentions: list[_Mention],
     topic_of_key: dict[tuple[TopicKind, str], list[int]],
-    knowledge: Knowledge,
     embedder: Embedder,
 ) -> Vocabulary:
     total = len(ids)
@@ -570,9 +572,10 @@ def _assemble(
                 held[topic] = Membership(topic, mention.display, True)
             displays[topic][mention.display] += 1
             units[topic][_clean_label(mention.unit)] += 1
+    ancestors = [_ancestors(drafts, topic) for topic in range(len(drafts))]
     for held in memberships:
         for membership in list(held.values()):
-            for ancestor in _ancestors(drafts, membership.topic):
+            for ancestor in ancestors[membership.topic]:
                 if ancestor not in held:
                     held[ancestor] = Membership(ancestor, membership.phrase, False)
 
@@ -599,10 +602,10 @@ def _assemble(
                 examples=tuple(p for p, _ in displays[topic_id].most_common(5)),
                 broader=draft.broader,
                 concept=draft.concept,
-                depth=len(_ancestors(drafts, topic_id)),
+                depth=len(ancestors[topic_id]),
             )
         )
-    related = _related_topics(topics, drafts, direct, total, knowledge, embedder)
+    related = _related_topics(topics, drafts, direct, total, embedder)
     return Vocabulary(ids, tuple(topics), tuple(memberships), related)
 
 
@@ -626,7 +629,6 @@ def _related_topics(
     drafts: list[_Draft],
     direct: list[set[int]],
     total: int,
-    knowledge: Knowledge,
     embedder: Embedder,
 ) -> tuple[RelatedTopics, ...]:
     """Pairs of directly held interest topics whose meanings are close (embedding).
@@ -657,5 +659,4 @@ def _related_topics(
     for (a, b), sim in sorted(found.items()):
         union = len(direct[a] | direct[b])
         related.append(RelatedTopics(a, b, round(sim, 4), union, specificity(union, total)))
-    del knowledge
     return tuple(related)
