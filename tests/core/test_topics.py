@@ -142,18 +142,24 @@ def test_specificity_matches_the_documented_examples():
 
 
 def test_event_topics_keep_the_phrases_central_to_a_long_text(monkeypatch):
-    monkeypatch.setattr(topics_module, "MAX_TOPICS_PER_TEXT", 3)
+    monkeypatch.setattr(topics_module, "MAX_TOPICS_PER_TEXT", 2)
     bio = (
-        "Bouldering is my life: I train at the bouldering gym, set boulder problems and "
-        "travel to Fontainebleau for outdoor bouldering. Unique opportunity, remarkable "
-        "circumstances, considerable paperwork and exceptional spreadsheets aside."
+        "Bouldering is my life: I set boulder problems and travel to Fontainebleau "
+        "with my crash pad. Unique opportunity, remarkable circumstances, considerable "
+        "paperwork and exceptional spreadsheets aside."
     )
 
     vocabulary = event_topics([person("a", bio=bio), person("b", "bouldering")])
-    drawn = [m for m in vocabulary.memberships[0].values() if m.direct]
+    labels = {vocabulary.topics[m.topic].label for m in vocabulary.memberships[0].values()}
+    stray = {
+        "Unique opportunity",
+        "remarkable circumstances",
+        "considerable paperwork",
+        "exceptional spreadsheets",
+    }
 
-    assert len(drawn) <= 3
-    assert any(vocabulary.topics[m.topic].label == "bouldering" for m in drawn)
+    assert "bouldering" in labels
+    assert labels & stray == set()
 
 
 def test_event_topics_relate_close_phrases_they_refuse_to_merge():

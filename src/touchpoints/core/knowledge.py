@@ -26,7 +26,7 @@ _MAX_ALIAS_WORDS = 4
 #: still English football); any other extra word makes a phrase narrower.
 NON_NARROWING_WORDS = frozenset(
     """
-    season ticket game match club team supporter watching watch news meetup meetups
+    season ticket match club team supporter watching watch news meetup meetups
     scene community group night nights fc afc weekend weekends online tv live
     """.split()
 )

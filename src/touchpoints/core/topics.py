@@ -223,7 +223,10 @@ def _mentions(attendees: Sequence[Attendee], knowledge: Knowledge) -> list[_Ment
 
 
 def _central_text_mentions(
-    mentions: list[_Mention], attendees: Sequence[Attendee], embedder: Embedder
+    mentions: list[_Mention],
+    attendees: Sequence[Attendee],
+    embedder: Embedder,
+    knowledge: Knowledge,
 ) -> list[_Mention]:
     """Keep, of the phrases drawn from each free text, those central to it.
 
@@ -231,11 +234,13 @@ def _central_text_mentions(
     ("unique opportunity") would otherwise count as highly specific shared topics.
     As KeyBERT does [1]_, each candidate is compared with the embedding of the whole
     text; the :data:`MAX_TOPICS_PER_TEXT` closest, at cosine
-    :data:`MIN_CENTRALITY` or more, are kept.
+    :data:`MIN_CENTRALITY` or more, are kept. Phrases that name a curated concept
+    are kept whatever their place in the text: a bio about work that mentions
+    "Liverpool games" on weekends still says its author follows English football.
 
     .. [1] Grootendorst, "KeyBERT: minimal keyword extraction with BERT", 2020.
     """
-    drawn = [m for m in mentions if m.from_text]
+    drawn = [m for m in mentions if m.from_text and not knowledge.concepts_in(m.key)]
     if not drawn:
         return mentions
     owners = sorted({m.attendee for m in drawn})
@@ -254,7 +259,8 @@ def _central_text_mentions(
     for positions in by_owner.values():
         ranked = sorted(positions, key=lambda p: -centrality[p])[:MAX_TOPICS_PER_TEXT]
         keep.update(id(drawn[p]) for p in ranked if centrality[p] >= MIN_CENTRALITY)
-    return [m for m in mentions if not m.from_text or id(m) in keep]
+    chosen = {id(m) for m in drawn}
+    return [m for m in mentions if id(m) not in chosen or id(m) in keep]
 
 
 def _units(interest: Interest, knowledge: Knowledge) -> tuple[TopicKind, list[str]]:
@@ -486,7 +492,9 @@ def event_topics(
         raise ValueError(f"attendee ids must be unique; repeated: {duplicates[:5]}")
     embedder = embedder or default_embedder()
     knowledge = knowledge or default_knowledge()
-    mentions = _central_text_mentions(_mentions(attendees, knowledge), attendees, embedder)
+    mentions = _central_text_mentions(
+        _mentions(attendees, knowledge), attendees, embedder, knowledge
+    )
     key_use = Counter((m.kind, m.key) for m in mentions)
 
     drafts: list[_Draft] = []
@@ -587,6 +595,10 @@ def _assemble(
             if membership.direct:
                 direct[topic].add(index)
 
+    for held in memberships:  # broader topics nobody wrote: show what led there
+        for topic, membership in held.items():
+            if not membership.direct and not direct[topic]:
+                displays[topic][membership.phrase] += 1
     topics = []
     for topic_id, draft in enumerate(drafts):
         label = draft.label or _most_common(units[topic_id])
