@@ -7,41 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.core.crowds import person
-from tests.core.test_common_ground import crowds
+from tests.core.crowds import PHRASES, crowds, person
 from touchpoints.core.acquaintance import acquaintances
 from touchpoints.core.candidates import best_matches, top_matches
 from touchpoints.core.common_ground import common_ground
 from touchpoints.core.topics import event_topics
-
-VOCABULARY = [
-    "Arsenal",
-    "Premier League",
-    "NFL",
-    "rugby",
-    "jazz piano",
-    "bebop",
-    "sourdough",
-    "bread making",
-    "chess",
-    "baduk",
-    "quantum computing",
-    "quantum physics",
-    "networking",
-    "AI",
-    "startups",
-    "coffee",
-    "hiking",
-    "trail running",
-    "climbing",
-    "bouldering",
-    "birding",
-    "poetry",
-    "knitting",
-    "pottery",
-    "Rust",
-    "Python",
-]
 
 
 def _brute_force(vocabulary, k):
@@ -57,7 +27,7 @@ def _brute_force(vocabulary, k):
 
 def _crowd(size, seed):
     rng = random.Random(seed)
-    return [person(str(i), *rng.sample(VOCABULARY, rng.randint(1, 4))) for i in range(size)]
+    return [person(str(i), *rng.sample(PHRASES, rng.randint(1, 4))) for i in range(size)]
 
 
 @pytest.mark.parametrize("max_group", [None, 3, 8])

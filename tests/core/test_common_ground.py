@@ -2,42 +2,12 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
-from tests.core.crowds import SOCCER_CROWD, person
+from tests.core.crowds import SOCCER_CROWD, crowds, person
 from touchpoints.core.acquaintance import acquaintances
 from touchpoints.core.common_ground import GroundKind, common_ground
 from touchpoints.core.model import AcquaintanceReason
 from touchpoints.core.topics import event_topics
-
-PHRASES = [
-    "Arsenal",
-    "Premier League",
-    "NFL",
-    "rugby union",
-    "jazz piano",
-    "bebop",
-    "sourdough",
-    "bread making",
-    "chess",
-    "baduk",
-    "networking",
-    "AI",
-    "machine learning",
-    "deep learning",
-    "trail running",
-    "ultramarathons",
-    "hiking",
-    "quantum computing",
-    "quantum computers",
-    "Esperanto",
-]
-
-crowds = st.lists(
-    st.lists(st.sampled_from(PHRASES), min_size=0, max_size=4, unique=True),
-    min_size=2,
-    max_size=12,
-).map(lambda rows: [person(str(i), *row) for i, row in enumerate(rows)])
 
 
 def test_common_ground_explains_the_english_soccer_example():

@@ -8,16 +8,16 @@ it exactly, in blocks, without a Python loop over pairs:
 1. Every topic (and every pair of related topics) is a *group* of attendees with one
    weight. Groups of at most ``max_group`` members are expanded into all their pairs
    (vectorized), and each pair keeps its best weight.
-2. Bigger groups are the common topics, worth little. An attendee who still has
-   fewer than ``k`` partners takes them from its heaviest big group, by rotation
-   through the group's members (all of them score at least that group's weight,
-   so any of them is exact; rotation spreads the choice instead of making hubs).
+2. Bigger groups are the common topics, worth little. Visiting them heaviest first,
+   an attendee whose k-th best partner so far scores below a group's weight takes
+   partners from it, by rotation through the group's members (all of them score at
+   least that weight, so any of them is exact; rotation spreads the choice instead
+   of making hubs).
 3. The score of every candidate pair is then recomputed over *all* topics with a
    sparse row product, so a pair found through a big group gets its true score.
 
-Related ground between two *big* topics is not enumerated (it is weak by
-construction); :func:`~touchpoints.core.common_ground.common_ground` still reports
-it when it explains a pair.
+Within a big group, partners of equal score are a deterministic rotation, not a
+ranking by anything else.
 """
 
 from __future__ import annotations
@@ -235,8 +235,10 @@ def top_matches(
         if progress is not None:
             progress("pairs in shared topics", block + 1, -1)
     known, weight = _merge(parts, n)
-    keys = _drop_excluded(known, exclude, n)
-    keys = _fill_from_big_groups(keys, groups, small, k, n, exclude)
+    allowed = ~_excluded(known, exclude, n)
+    filled = _fill_from_big_groups(known[allowed], weight[allowed], groups, small, k, n)
+    known, weight = _merge([(known, weight), filled], n)
+    keys = known[~_excluded(known, exclude, n)]
     if progress is not None:
         progress("scoring candidates", 1, 1)
     return _rank(keys, _scores(keys, known, weight, same, broad, n), k, n)
@@ -251,44 +253,69 @@ def _blocks(chosen: IntArray, sizes: IntArray) -> list[IntArray]:
     return [c for c in np.split(chosen, cuts) if len(c)]
 
 
-def _drop_excluded(keys: IntArray, exclude: Collection[tuple[int, int]], n: int) -> IntArray:
+def _excluded(
+    keys: IntArray, exclude: Collection[tuple[int, int]], n: int
+) -> npt.NDArray[np.bool_]:
+    """Which pair keys are excluded pairs, in either direction."""
     if not exclude:
-        return keys
+        return np.zeros(len(keys), dtype=bool)
     pairs = np.array(list(exclude), dtype=np.int64).reshape(-1, 2)
     banned = np.concatenate([pairs[:, 0] * n + pairs[:, 1], pairs[:, 1] * n + pairs[:, 0]])
-    return keys[~np.isin(keys, banned)]
+    return np.isin(keys, banned)
+
+
+def _kth_best(keys: IntArray, weight: FloatArray, k: int, n: int) -> FloatArray:
+    """Each row's k-th best candidate weight so far (0 when it has fewer than k)."""
+    kth = np.zeros(n, dtype=np.float32)
+    if len(keys):
+        rows = keys // n
+        order = np.lexsort((-weight, rows))
+        rows, ranked = rows[order], weight[order]
+        rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+        kth[rows[rank == k - 1]] = ranked[rank == k - 1]
+    return kth
 
 
 def _fill_from_big_groups(
     keys: IntArray,
+    weight: FloatArray,
     groups: _Groups,
     small: IntArray,
     k: int,
     n: int,
-    exclude: Collection[tuple[int, int]],
-) -> IntArray:
-    """Give attendees short of ``k`` partners members of their heaviest big groups."""
-    big = np.setdiff1d(np.flatnonzero(~groups.cross), small)
-    if not len(big):
-        return keys
-    count = np.bincount(keys // n, minlength=n)
+) -> tuple[IntArray, FloatArray]:
+    """Partners from big groups for attendees whose k-th best is below the group's weight.
+
+    Groups are visited heaviest first. Returns the new pairs with the weight of the
+    group that gave them. In a topic group the partners are the next members by
+    rotation; in a related pair of topics, members of one topic take partners from
+    the other.
+    """
+    big = np.setdiff1d(np.arange(len(groups.weight)), small)
+    kth = _kth_best(keys, weight, k, n)
     added: list[IntArray] = []
+    weights: list[FloatArray] = []
     for group in big[np.argsort(-groups.weight[big], kind="stable")]:
-        members = groups.members_a[groups.indptr_a[group] : groups.indptr_a[group + 1]]
-        needy = np.flatnonzero(count[members] < k)
-        if not len(needy):
-            continue
-        take = min(len(members) - 1, 2 * k)
-        offsets = np.arange(1, take + 1)
-        partners = members[(needy[:, None] + offsets[None, :]) % len(members)]
-        rows = np.repeat(members[needy], take)
-        new = rows * n + partners.ravel()
-        added.append(new)
-        count[members[needy]] += take
+        side_a = groups.members_a[groups.indptr_a[group] : groups.indptr_a[group + 1]]
+        side_b = groups.members_b[groups.indptr_b[group] : groups.indptr_b[group + 1]]
+        sides = [(side_b, side_a)] if groups.cross[group] else []
+        for takers, givers in [(side_a, side_b), *sides]:
+            needy = np.flatnonzero(kth[takers] < groups.weight[group])
+            if not len(needy) or not len(givers):
+                continue
+            start = 0 if groups.cross[group] else 1  # in a topic, skip oneself
+            take = min(len(givers) - start, 2 * k)
+            offsets = np.arange(start, start + take)
+            partners = givers[(needy[:, None] + offsets[None, :]) % len(givers)].ravel()
+            rows = np.repeat(takers[needy], take)
+            keep = rows != partners
+            added.append(rows[keep] * n + partners[keep])
+            weights.append(np.full(int(keep.sum()), groups.weight[group], dtype=np.float32))
+            if take >= k:
+                kth[takers[needy]] = groups.weight[group]
     if not added:
-        return keys
-    merged = np.unique(np.concatenate([keys, *added]))
-    return _drop_excluded(merged, exclude, n)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(added), np.concatenate(weights)
 
 
 def _scores(

@@ -104,19 +104,20 @@ def _explain(ground: CommonGround) -> str:
             what = f"related interests in {topic.label}"
             tail = _people(ground.count, ground.total, "are into it")
         return f"You have {what} ({_phrases(ground)}) — {tail}."
+    lead, verb = _wording(topic)
+    tail = _people(ground.count, ground.total, verb)
+    return f"{lead} {topic.label} ({_phrases(ground)}) — {tail}."
+
+
+def _wording(topic: Topic) -> tuple[str, str]:
+    """How same ground on this topic starts, and the verb for "N of M people here …"."""
     if topic.kind is TopicKind.HOMETOWN:
-        head = f"You both come from {topic.label}"
-        tail = _people(ground.count, ground.total, "do")
-    elif topic.kind is TopicKind.LANGUAGE:
-        head = f"You both speak {topic.label}"
-        tail = _people(ground.count, ground.total, "do")
-    elif topic.verb == "follow":
-        head = f"You both follow {topic.label}"
-        tail = _people(ground.count, ground.total, "do")
-    else:
-        head = f"You’re both into {topic.label}"
-        tail = _people(ground.count, ground.total, "are")
-    return f"{head} ({_phrases(ground)}) — {tail}."
+        return "You both come from", "do"
+    if topic.kind is TopicKind.LANGUAGE:
+        return "You both speak", "do"
+    if topic.verb == "follow":
+        return "You both follow", "do"
+    return "You’re both into", "are"
 
 
 def _candidates(vocabulary: Vocabulary, i: int, j: int) -> list[tuple[float, int, int, int | None]]:
