@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from touchpoints.core.plans.grouping import best_grouping, grouping_value, iter_groupings
+
+
+def _random_weights(n, seed, *, negative=False):
+    rng = np.random.default_rng(seed)
+    w = rng.integers(-5 if negative else 0, 10, size=(n, n)).astype(float)
+    w = np.triu(w, 1)
+    return w + w.T
+
+
+def _exact_optimum(weights, low, high):
+    """Brute force over every assignment (tiny n only)."""
+    n, m = len(weights), len(low)
+    best = -np.inf
+    for assignment in itertools.product(range(m), repeat=n):
+        sizes = np.bincount(assignment, minlength=m)
+        if all(lo <= s <= hi for s, lo, hi in zip(sizes, low, high, strict=True)):
+            best = max(best, grouping_value(weights, np.array(assignment)))
+    return best
+
+
+def _assert_valid(grouping, weights, low, high):
+    sizes = np.bincount(grouping.assignment, minlength=len(low))
+    assert len(grouping.assignment) == len(weights)
+    assert all(lo <= s <= hi for s, lo, hi in zip(sizes, low, high, strict=True))
+    assert grouping.value == pytest.approx(grouping_value(weights, grouping.assignment))
+
+
+@pytest.mark.parametrize(
+    ("n", "low", "high", "seed"),
+    [
+        (8, [4, 4], [4, 4], 1),
+        (9, [3, 3, 3], [3, 3, 3], 2),
+        (9, [2, 3, 1], [4, 4, 3], 3),
+        (10, [5, 4], [6, 5], 4),
+        (8, [2, 2, 2], [3, 3, 3], 5),
+    ],
+)
+def test_best_grouping_reaches_the_exact_optimum_of_tiny_instances(n, low, high, seed):
+    weights = _random_weights(n, seed, negative=seed % 2 == 0)
+
+    grouping = best_grouping(weights, low, high, time_limit=0.3, seed=seed)
+
+    _assert_valid(grouping, weights, low, high)
+    assert grouping.value == pytest.approx(_exact_optimum(weights, low, high))
+
+
+@given(st.integers(4, 40), st.integers(2, 5), st.integers(0, 10_000))
+def test_groupings_stay_within_bounds_and_improve(n, m, seed):
+    m = min(m, n)
+    low = [n // m] * m
+    high = [n // m + 1] * m
+    weights = _random_weights(n, seed, negative=True)
+
+    values = [g.value for g in iter_groupings(weights, low, high, time_limit=0.05, seed=seed)]
+    final = best_grouping(weights, low, high, time_limit=0.05, seed=seed)
+
+    assert values == sorted(values)
+    assert len(set(values)) == len(values)
+    _assert_valid(final, weights, low, high)
+
+
+def test_best_grouping_is_deterministic_for_a_seed():
+    weights = _random_weights(30, 7)
+
+    first = best_grouping(weights, [10, 10, 10], [10, 10, 10], time_limit=0.0, seed=3)
+    second = best_grouping(weights, [10, 10, 10], [10, 10, 10], time_limit=0.0, seed=3)
+
+    assert first.assignment.tolist() == second.assignment.tolist()
+
+
+def test_best_grouping_keeps_fixed_people_in_their_group():
+    weights = _random_weights(12, 8)
+    fixed = {0: 2, 5: 2, 7: 0}
+
+    grouping = best_grouping(weights, [4, 4, 4], [4, 4, 4], time_limit=0.1, seed=1, fixed=fixed)
+
+    assert {p: int(grouping.assignment[p]) for p in fixed} == fixed
+
+
+def test_best_grouping_keeps_apart_pairs_with_a_large_negative_value():
+    weights = _random_weights(8, 9)
+    weights[0, 1] = weights[1, 0] = -1e6
+
+    grouping = best_grouping(weights, [4, 4], [4, 4], time_limit=0.1, seed=1)
+
+    assert grouping.assignment[0] != grouping.assignment[1]
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "fixed", "message"),
+    [
+        ([5, 5], [5, 5], {}, "do not fit"),
+        ([1, 1], [2, 2], {}, "do not fit"),
+        ([2, 2], [1, 3], {}, "low <= high"),
+        ([3, 3], [3, 3], {0: 5}, "out of range"),
+        ([3, 3], [3, 3], {0: 0, 1: 0, 2: 0, 3: 0}, "more people are fixed"),
+    ],
+)
+def test_best_grouping_explains_impossible_inputs(low, high, fixed, message):
+    with pytest.raises(ValueError, match=message):
+        best_grouping(_random_weights(6, 1), low, high, time_limit=0.0, fixed=fixed)
