@@ -231,13 +231,13 @@ def iter_groupings(
     best = state.assignment.copy()
     best_value = state.value
     yield Grouping(best.copy(), best_value, time.perf_counter() - started, iterations)
-    free = np.flatnonzero(movable)
+    free = [int(person) for person in np.flatnonzero(movable)]
     strength = max(2, len(free) // PERTURB_FRACTION)
     current, current_value = best, best_value
     while time.perf_counter() < deadline and len(free) > 1 and m > 1:
         state = _State(weights, current, m)
         for _ in range(rng.randint(1, strength)):
-            a, b = rng.sample(list(free), 2)
+            a, b = rng.sample(free, 2)
             if state.assignment[a] != state.assignment[b]:
                 state.swap(a, b)
         iterations += _ascend(state, low_arr, high_arr, movable, deadline)
