@@ -1,0 +1,252 @@
+"""Rounds of tables: seat everybody, round after round, around real common ground.
+
+Each round is a grouping problem (:mod:`touchpoints.core.plans.grouping`) over pair
+values: common ground, minus a penalty for pairs that met in an earlier round or
+session, minus a smaller one for acquaintances, and a prohibitive one for pairs that
+must be kept apart. Rounds are planned one after the other, each with its share of
+the time limit, so no pair meets twice while that is feasible.
+
+Work in progress (issue 3): themes, explanations per seat, keep-together groups,
+pins and table tags, the loner guarantee as a hard goal, live repair, and the CLI
+come next.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from touchpoints.core.plans.grouping import best_grouping
+
+__all__ = [
+    "ACQUAINTANCE_PENALTY",
+    "REPEAT_PENALTY",
+    "PlanMetrics",
+    "TablePlan",
+    "table_capacities",
+    "table_plan",
+]
+
+FloatMatrix = npt.NDArray[np.float64]
+Pair = tuple[int, int]
+
+#: Value taken off a pair that already met (common ground is at most 1).
+REPEAT_PENALTY = 2.0
+#: Value taken off a pair that already knows each other.
+ACQUAINTANCE_PENALTY = 1.0
+#: Value of a pair that must never share a table.
+_KEEP_APART = -1e6
+
+
+def table_capacities(
+    people: int,
+    *,
+    size: int | None = None,
+    tables: int | None = None,
+    capacities: Sequence[int] | None = None,
+) -> tuple[int, ...]:
+    """Seats per table: explicit ``capacities``, or tables of about ``size`` with the
+    remainder spread (23 people at size 8 -> 8, 8, 7), or ``tables`` tables.
+
+    >>> table_capacities(23, size=8)
+    (8, 8, 7)
+    >>> table_capacities(20, tables=3)
+    (7, 7, 6)
+    """
+    if capacities is not None:
+        if size is not None or tables is not None:
+            raise ValueError("give capacities, or size and/or tables, not both")
+        if any(c < 1 for c in capacities) or sum(capacities) < people:
+            raise ValueError(
+                f"{people} people do not fit tables of {list(capacities)} ({sum(capacities)} seats)"
+            )
+        return tuple(capacities)
+    if tables is None:
+        if size is None or size < 2:
+            raise ValueError(f"table size must be at least 2, got {size}")
+        tables = max(1, math.ceil(people / size))
+    if tables < 1:
+        raise ValueError(f"there must be at least one table, got {tables}")
+    if size is not None and tables * size < people:
+        raise ValueError(f"{people} people do not fit {tables} tables of {size}")
+    base, extra = divmod(people, tables)
+    return tuple([base + 1] * extra + [base] * (tables - extra))
+
+
+@dataclass(frozen=True, slots=True)
+class PlanMetrics:
+    """How good a plan is, round by round and overall."""
+
+    hook_coverage: float  # share of people with a tablemate of positive value, of those who could
+    mean_hook: float  # mean over people of their best tablemate's value
+    repeated_pairs: int  # pairs sitting together again (earlier round or history)
+    acquaintances_together: int
+    keep_apart_violations: int
+
+
+@dataclass(frozen=True, eq=False)
+class TablePlan:
+    """``rounds[r][i]`` is person i's table in round r (0-based)."""
+
+    capacities: tuple[int, ...]
+    rounds: tuple[tuple[int, ...], ...]
+    metrics: PlanMetrics
+
+
+def _pairs_matrix(n: int, pairs: Collection[Pair]) -> npt.NDArray[np.bool_]:
+    matrix = np.zeros((n, n), dtype=bool)
+    for a, b in pairs:
+        if a != b:
+            matrix[a, b] = matrix[b, a] = True
+    return matrix
+
+
+def _together(assignment: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    same: npt.NDArray[np.bool_] = assignment[:, None] == assignment[None, :]
+    np.fill_diagonal(same, False)
+    return same
+
+
+def table_plan(
+    values: FloatMatrix,
+    capacities: Sequence[int],
+    rounds: int = 1,
+    *,
+    acquainted: Collection[Pair] = (),
+    keep_apart: Collection[Pair] = (),
+    met_before: Collection[Pair] = (),
+    time_limit: float = 10.0,
+    seed: int | random.Random | None = None,
+) -> TablePlan:
+    """Seat ``n`` people at tables for ``rounds`` rounds.
+
+    Parameters
+    ----------
+    values : (n, n) array
+        Symmetric common-ground values of every pair (0 where none).
+    capacities : sequence of int
+        Seats per table (:func:`table_capacities`); the seats may exceed the people.
+    rounds : int
+        Rotations; nobody meets the same person twice while that is feasible.
+    acquainted, keep_apart, met_before : collections of (i, j)
+        Pairs who already know each other (seated apart where possible), who must
+        never share a table (hard), and who met in earlier sessions.
+    time_limit : float
+        Seconds for the whole plan, shared equally by the rounds.
+    seed : int, random.Random or None
+        Same seed, same plan (for the same time limit).
+
+    Returns
+    -------
+    TablePlan
+
+    Raises
+    ------
+    ValueError
+        When a keep-apart pair cannot be seated apart, or the inputs do not fit.
+    """
+    weights = np.array(values, dtype=np.float64)
+    n = weights.shape[0]
+    if rounds < 1:
+        raise ValueError(f"rounds must be at least 1, got {rounds}")
+    caps = tuple(capacities)
+    if sum(caps) < n:
+        raise ValueError(f"{n} people do not fit {sum(caps)} seats")
+    low = _lower_bounds(caps, n)
+    rng = seed if isinstance(seed, random.Random) else random.Random(seed)
+    known = _pairs_matrix(n, acquainted)
+    apart = _pairs_matrix(n, keep_apart)
+    met = _pairs_matrix(n, met_before)
+    history = met.copy()
+    deadline = time.perf_counter() + time_limit
+    share = time_limit / (2 * rounds)
+    seatings: list[npt.NDArray[np.int64]] = []
+    for _ in range(rounds):  # first pass: each round avoids the rounds before it
+        seatings.append(_seat_round(weights, met, known, apart, low, caps, share, rng))
+        met |= _together(seatings[-1])
+    # later passes: each round again, now avoiding every other round
+    while _repeats(seatings, history) and time.perf_counter() < deadline:
+        for r in range(rounds):
+            others = history.copy()
+            for s, seating in enumerate(seatings):
+                if s != r:
+                    others |= _together(seating)
+            budget = min(share, max(0.0, deadline - time.perf_counter()))
+            candidate = _seat_round(weights, others, known, apart, low, caps, budget, rng)
+            trial = [*seatings[:r], candidate, *seatings[r + 1 :]]
+            if _repeats(trial, history) <= _repeats(seatings, history):
+                seatings = trial
+    for seating in seatings:
+        if (_together(seating) & apart).any():
+            a, b = np.argwhere(_together(seating) & apart)[0]
+            raise ValueError(f"people {a} and {b} must be kept apart but cannot be")
+    plain = [tuple(int(t) for t in seating) for seating in seatings]
+    return TablePlan(caps, tuple(plain), _metrics(weights, plain, known, apart, history))
+
+
+def _seat_round(
+    weights: FloatMatrix,
+    met: npt.NDArray[np.bool_],
+    known: npt.NDArray[np.bool_],
+    apart: npt.NDArray[np.bool_],
+    low: list[int],
+    capacities: tuple[int, ...],
+    seconds: float,
+    rng: random.Random,
+) -> npt.NDArray[np.int64]:
+    penalized = weights - REPEAT_PENALTY * met - ACQUAINTANCE_PENALTY * known
+    penalized[apart] = _KEEP_APART
+    return best_grouping(penalized, low, capacities, time_limit=seconds, seed=rng).assignment
+
+
+def _repeats(seatings: list[npt.NDArray[np.int64]], history: npt.NDArray[np.bool_]) -> int:
+    """Pairs that sit together more than once (or again after the history)."""
+    count = history.astype(np.int64)
+    for seating in seatings:
+        count += _together(seating)
+    return int(np.triu(np.clip(count - 1, 0, None), 1).sum())
+
+
+def _lower_bounds(capacities: tuple[int, ...], people: int) -> list[int]:
+    """Tables may run short by the spare seats, spread so no table gets too empty."""
+    spare = sum(capacities) - people
+    if spare == 0:
+        return list(capacities)
+    per_table = math.ceil(spare / len(capacities))
+    return [max(1 if people >= len(capacities) else 0, c - per_table) for c in capacities]
+
+
+def _metrics(
+    weights: FloatMatrix,
+    seatings: list[tuple[int, ...]],
+    known: npt.NDArray[np.bool_],
+    apart: npt.NDArray[np.bool_],
+    history: npt.NDArray[np.bool_],
+) -> PlanMetrics:
+    n = weights.shape[0]
+    could = (weights > 0).any(axis=1)
+    covered, hooks, repeats, acquainted, violations = 0, 0.0, 0, 0, 0
+    seen = history.copy()
+    for seating in seatings:
+        together = _together(np.array(seating))
+        best = np.where(together, weights, -np.inf).max(axis=1, initial=-np.inf)
+        covered += int(((best > 0) & could).sum())
+        hooks += float(np.clip(best, 0, None).sum())
+        repeats += int(np.triu(together & seen, 1).sum())
+        acquainted += int(np.triu(together & known, 1).sum())
+        violations += int(np.triu(together & apart, 1).sum())
+        seen |= together
+    possible = int(could.sum()) * len(seatings)
+    return PlanMetrics(
+        hook_coverage=covered / possible if possible else 1.0,
+        mean_hook=hooks / (n * len(seatings)) if n else 0.0,
+        repeated_pairs=repeats,
+        acquaintances_together=acquainted,
+        keep_apart_violations=violations,
+    )
