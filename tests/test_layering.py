@@ -27,7 +27,7 @@ FORBIDDEN = (
     "touchpoints.web",
     "touchpoints.demo",
 )
-CORE = sorted(Path(touchpoints.core.__file__).parent.glob("*.py"))
+CORE = sorted(Path(touchpoints.core.__file__).parent.rglob("*.py"))
 
 
 def _imports(path: Path) -> set[str]:

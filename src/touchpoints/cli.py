@@ -22,10 +22,19 @@ from touchpoints import __version__
 from touchpoints.core.acquaintance import acquaintances
 from touchpoints.core.candidates import best_matches
 from touchpoints.core.common_ground import CommonGround
+from touchpoints.core.plans.explain import explain_plan
+from touchpoints.core.plans.objective import pair_values
+from touchpoints.core.plans.tables import table_capacities, table_plan
 from touchpoints.core.topics import TopicKind, Vocabulary, event_topics
 from touchpoints.demo import DEMO_FILENAME, demo_event_bytes
 from touchpoints.errors import TouchpointsError
 from touchpoints.files.matches import write_matches_csv, write_matches_json
+from touchpoints.files.plans import (
+    read_plan_pairs,
+    write_cards_html,
+    write_plan_csv,
+    write_plan_json,
+)
 from touchpoints.files.registrations import (
     ImportResult,
     read_registrations,
@@ -232,6 +241,140 @@ def match(
     alone = sum(1 for m in matches if not m)
     if alone:
         _err.print(f"{alone} attendee(s) share nothing with anyone here yet (listed above).")
+
+
+def _parse_capacities(value: str | None) -> list[int] | None:
+    if value is None:
+        return None
+    try:
+        seats = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter(f"expected numbers like 8,8,6, got {value!r}") from None
+    if not seats or any(s < 1 for s in seats):
+        raise click.BadParameter(f"expected positive numbers like 8,8,6, got {value!r}")
+    return seats
+
+
+@cli.command()
+@_input_options
+@click.option(
+    "--size",
+    type=click.IntRange(2, 500),
+    default=None,
+    help="People per table; the remainder is spread (8 and 7 side by side). Default 8.",
+)
+@click.option("--tables", type=click.IntRange(1), default=None, help="Number of tables.")
+@click.option("--capacities", default=None, metavar="8,8,6", help="Seats of each table.")
+@click.option(
+    "--rounds",
+    type=click.IntRange(1, 50),
+    default=1,
+    show_default=True,
+    help="Rotations; nobody meets the same person twice while that is feasible.",
+)
+@click.option(
+    "--time",
+    "time_limit",
+    type=click.FloatRange(0.0),
+    default=10.0,
+    show_default=True,
+    help="Seconds to search (the whole plan).",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same plan.")
+@click.option(
+    "--history",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="An earlier plan CSV: people who met there are not seated together again.",
+)
+@click.option(
+    "--out",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Write the plan here (CSV, or JSON with --format json).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--cards",
+    type=click.File("w", encoding="utf-8"),
+    default=None,
+    help="Also write print-ready HTML table cards and agendas here.",
+)
+def plan(
+    file: str | None,
+    demo: bool,
+    columns: tuple[str, ...],
+    size: int | None,
+    tables: int | None,
+    capacities: str | None,
+    rounds: int,
+    time_limit: float,
+    seed: int,
+    history: str | None,
+    out: TextIO,
+    fmt: str,
+    cards: TextIO | None,
+) -> None:
+    """Seat everybody at tables, round after round, around what they share.
+
+    Example: touchpoints plan regs.csv --size 8 --rounds 3 --out plan.csv --cards cards.html
+    """
+    result = _read(file, demo, columns)
+    people = result.attendees
+    seats = _parse_capacities(capacities)
+    layout = (
+        table_capacities(
+            len(people),
+            size=size if (size or tables or seats) else 8,
+            tables=tables,
+            capacities=seats,
+        )
+        if people
+        else ()
+    )
+    vocabulary = _topics(result)
+    index = {a.id: i for i, a in enumerate(people)}
+    known = acquaintances(people)
+    met: set[tuple[int, int]] = set()
+    if history is not None:
+        with open(history, "rb") as fp:
+            earlier = read_plan_pairs(fp, filename=history, ids=list(index))
+        met = {(index[a], index[b]) for a, b in earlier}
+    with _err.status(f"planning {rounds} round(s) of {len(layout)} tables ({time_limit:g} s)…"):
+        seating = table_plan(
+            pair_values(vocabulary),
+            layout,
+            rounds,
+            acquainted=[(index[p.a], index[p.b]) for p in known.pairs.values()],
+            met_before=met,
+            time_limit=time_limit,
+            seed=seed,
+        )
+    explained = explain_plan(vocabulary, seating, acquaintances=known)
+    (write_plan_json if fmt == "json" else write_plan_csv)(out, people, explained)
+    if cards is not None:
+        write_cards_html(cards, people, explained, title="Table plan")
+    m = seating.metrics
+    lonely = sorted({s.attendee for c in explained for s in c.seats if s.hook is None})
+    names = {a.id: a.name for a in people}
+    _err.print(
+        f"{len(people)} people, {rounds} round(s), tables of {', '.join(map(str, layout))}: "
+        f"hook coverage {m.hook_coverage:.0%}, mean hook {m.mean_hook:.2f}, "
+        f"repeated pairs {m.repeated_pairs}, acquaintances together {m.acquaintances_together}, "
+        f"rule violations {m.keep_apart_violations}",
+        markup=False,
+        highlight=False,
+    )
+    if lonely:
+        _err.print(
+            f"No shared point at their table in some round ({len(lonely)}): "
+            + ", ".join(names[i] for i in lonely[:20])
+            + (" …" if len(lonely) > 20 else ""),
+            markup=False,
+            highlight=False,
+        )
 
 
 def _print_matches(out: TextIO, result: ImportResult, matches: list[list[CommonGround]]) -> None:

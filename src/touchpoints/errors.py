@@ -7,6 +7,7 @@ and carries a user-facing ``message`` (``str(e)`` is the same text, for logs)::
      ├── InputFileError          a file cannot be read as a registration file at all
      │    ├── ColumnMappingError  the column mapping does not fit the file's headers
      │    └── ImportRowsError     one or more rows are bad; nothing was imported
+     ├── InfeasiblePlanError     the people, tables and rules admit no plan
      └── EmbeddingModelError     the packaged embedding model cannot be loaded
 
 The CLI and (later) the web app translate these once, at the edge.
@@ -20,6 +21,7 @@ __all__ = [
     "ColumnMappingError",
     "EmbeddingModelError",
     "ImportRowsError",
+    "InfeasiblePlanError",
     "InputFileError",
     "RowProblem",
     "TouchpointsError",
@@ -79,6 +81,10 @@ class ImportRowsError(InputFileError):
         noun = "problem" if count == 1 else "problems"
         head = f"{filename}: {count} {noun}; nothing was imported"
         super().__init__("\n".join([head, *lines]), filename=filename)
+
+
+class InfeasiblePlanError(TouchpointsError):
+    """No plan can satisfy the layout and the hard rules; the message names the rule."""
 
 
 class EmbeddingModelError(TouchpointsError):

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from touchpoints.core.plans.grouping import best_grouping
+from touchpoints.errors import InfeasiblePlanError
 
 __all__ = [
     "ACQUAINTANCE_PENALTY",
@@ -63,7 +64,7 @@ def table_capacities(
         if size is not None or tables is not None:
             raise ValueError("give capacities, or size and/or tables, not both")
         if any(c < 1 for c in capacities) or sum(capacities) < people:
-            raise ValueError(
+            raise InfeasiblePlanError(
                 f"{people} people do not fit tables of {list(capacities)} ({sum(capacities)} seats)"
             )
         return tuple(capacities)
@@ -74,7 +75,7 @@ def table_capacities(
     if tables < 1:
         raise ValueError(f"there must be at least one table, got {tables}")
     if size is not None and tables * size < people:
-        raise ValueError(f"{people} people do not fit {tables} tables of {size}")
+        raise InfeasiblePlanError(f"{people} people do not fit {tables} tables of {size}")
     base, extra = divmod(people, tables)
     return tuple([base + 1] * extra + [base] * (tables - extra))
 
@@ -148,8 +149,8 @@ def table_plan(
 
     Raises
     ------
-    ValueError
-        When a keep-apart pair cannot be seated apart, or the inputs do not fit.
+    InfeasiblePlanError
+        When a keep-apart pair cannot be seated apart, or the people do not fit.
     """
     weights = np.array(values, dtype=np.float64)
     n = weights.shape[0]
@@ -157,7 +158,7 @@ def table_plan(
         raise ValueError(f"rounds must be at least 1, got {rounds}")
     caps = tuple(capacities)
     if sum(caps) < n:
-        raise ValueError(f"{n} people do not fit {sum(caps)} seats")
+        raise InfeasiblePlanError(f"{n} people do not fit {sum(caps)} seats")
     low = _lower_bounds(caps, n)
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     known = _pairs_matrix(n, acquainted)
@@ -185,7 +186,7 @@ def table_plan(
     for seating in seatings:
         if (_together(seating) & apart).any():
             a, b = np.argwhere(_together(seating) & apart)[0]
-            raise ValueError(f"people {a} and {b} must be kept apart but cannot be")
+            raise InfeasiblePlanError(f"people {a} and {b} must be kept apart but cannot be")
     plain = [tuple(int(t) for t in seating) for seating in seatings]
     return TablePlan(caps, tuple(plain), _metrics(weights, plain, known, apart, history))
 
