@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from touchpoints.core.plans.tables import table_capacities, table_plan
+from touchpoints.core.plans.tables import _give_everyone_a_hook, table_capacities, table_plan
 from touchpoints.errors import InfeasiblePlanError
 
 
@@ -125,3 +125,14 @@ def test_table_plan_reports_hook_coverage():
 def test_table_plan_refuses_impossible_keep_apart():
     with pytest.raises(InfeasiblePlanError, match="kept apart"):
         table_plan(np.zeros((3, 3)), (3,), 1, keep_apart=[(0, 1)], time_limit=0.0, seed=1)
+
+
+def test_hook_rescue_swaps_a_loner_next_to_someone_they_share_something_with():
+    values = np.zeros((6, 6))
+    for a, b, v in [(0, 1, 1.0), (3, 4, 1.0), (3, 5, 1.0), (4, 5, 1.0), (2, 5, 0.5), (0, 3, 0.3)]:
+        values[a, b] = values[b, a] = v
+    seating = np.array([0, 0, 0, 1, 1, 1])
+
+    _give_everyone_a_hook(seating, values, np.zeros((6, 6), dtype=bool))
+
+    assert seating.tolist() == [0, 0, 1, 0, 1, 1]

@@ -184,11 +184,55 @@ def table_plan(
             if _repeats(trial, history) <= _repeats(seatings, history):
                 seatings = trial
     for seating in seatings:
+        _give_everyone_a_hook(seating, weights, apart)
+    for seating in seatings:
         if (_together(seating) & apart).any():
             a, b = np.argwhere(_together(seating) & apart)[0]
             raise InfeasiblePlanError(f"people {a} and {b} must be kept apart but cannot be")
     plain = [tuple(int(t) for t in seating) for seating in seatings]
     return TablePlan(caps, tuple(plain), _metrics(weights, plain, known, apart, history))
+
+
+def _give_everyone_a_hook(
+    seating: npt.NDArray[np.int64], weights: FloatMatrix, apart: npt.NDArray[np.bool_]
+) -> None:
+    """The loner guarantee: seat each person without a hook next to someone they share
+    something with, by a swap that leaves nobody else without one (in place)."""
+    n = len(seating)
+    for person in range(n):
+        if _has_hook(seating, weights, person) or not (weights[person] > 0).any():
+            continue
+        for partner in np.argsort(-weights[person], kind="stable"):
+            if weights[person, partner] <= 0:
+                break
+            if _swap_in(seating, weights, apart, person, int(partner)):
+                break
+
+
+def _has_hook(seating: npt.NDArray[np.int64], weights: FloatMatrix, person: int) -> bool:
+    mates = (seating == seating[person]) & (np.arange(len(seating)) != person)
+    return bool((weights[person, mates] > 0).any())
+
+
+def _swap_in(
+    seating: npt.NDArray[np.int64],
+    weights: FloatMatrix,
+    apart: npt.NDArray[np.bool_],
+    person: int,
+    partner: int,
+) -> bool:
+    """Swap ``person`` with someone at ``partner``'s table if nobody loses a hook."""
+    home, target = int(seating[person]), int(seating[partner])
+    for other in np.flatnonzero(seating == target):
+        if other == partner:
+            continue
+        before = [p for p in range(len(seating)) if _has_hook(seating, weights, p)]
+        seating[person], seating[other] = target, home
+        together = _together(seating)
+        if not (together & apart).any() and all(_has_hook(seating, weights, p) for p in before):
+            return True
+        seating[person], seating[other] = home, target
+    return False
 
 
 def _seat_round(
