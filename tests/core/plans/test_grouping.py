@@ -109,3 +109,11 @@ def test_best_grouping_keeps_apart_pairs_with_a_large_negative_value():
 def test_best_grouping_explains_impossible_inputs(low, high, fixed, message):
     with pytest.raises(ValueError, match=message):
         best_grouping(_random_weights(6, 1), low, high, time_limit=0.0, fixed=fixed)
+
+
+def test_best_grouping_accepts_numpy_bounds():
+    weights = _random_weights(6, 2)
+
+    grouping = best_grouping(weights, np.array([3, 3]), np.array([3, 3]), time_limit=0.0, seed=1)
+
+    _assert_valid(grouping, weights, [3, 3], [3, 3])

@@ -63,9 +63,9 @@ def _check(
     n = weights.shape[0]
     if weights.shape != (n, n):
         raise ValueError(f"weights must be a square matrix, got shape {weights.shape}")
-    if len(low) != len(high) or not low:
+    if len(low) != len(high) or len(low) == 0:
         raise ValueError("low and high must give one bound per group, at least one group")
-    bounds = list(zip(low, high, strict=True))
+    bounds = [(int(lo), int(hi)) for lo, hi in zip(low, high, strict=True)]
     if any(lo < 0 or lo > hi for lo, hi in bounds):
         raise ValueError(f"every group needs 0 <= low <= high, got {bounds}")
     if sum(low) > n or sum(high) < n:
