@@ -3,11 +3,12 @@ sum of within-group pair values is as high as possible.
 
 This is the optimization under every table plan (the value of a pair is its common
 ground, with penalties for pairs that must not meet) and the problem of the MDGPLIB
-benchmark. The solver is an iterated local search [1]_: steepest ascent over all
-moves (one person to another group, within the size bounds) and swaps (two people
-trade places), evaluated for all candidates at once with numpy from the n x m matrix
-``G[i, g]`` = value of person i with the members of group g; at a local optimum a few
-random swaps perturb the best grouping and the ascent starts again, until the time
+benchmark. The solver is an iterated tabu search [1]_: moves (one person to another
+group, within the size bounds) and swaps (two people trade places) are evaluated for
+all candidates at once with numpy from the n x m matrix ``G[i, g]`` = value of person
+i with the members of group g. A steepest ascent gives the first grouping; then tabu
+search walks on (the best step of people not recently moved, even a worsening one),
+and when it stalls a few random swaps perturb the best grouping, until the time
 limit.
 
 References
@@ -37,8 +38,8 @@ IntArray = npt.NDArray[np.int64]
 _EPS = 1e-9
 #: Perturbation: up to n / PERTURB_FRACTION random swaps between ascents.
 PERTURB_FRACTION = 20
-#: A new local optimum this much (share of the best value) worse is still walked on.
-ACCEPT_WORSE = 0.005
+#: Tabu search restarts from a perturbed best after this many steps (x n) without a new best.
+STALL_FACTOR = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,6 +175,64 @@ def _ascend(
     return steps
 
 
+def _tabu_search(
+    state: _State,
+    low: IntArray,
+    high: IntArray,
+    movable: npt.NDArray[np.bool_],
+    deadline: float,
+    rng: random.Random,
+    stall_limit: int,
+) -> tuple[IntArray, float, int]:
+    """Tabu search [2]_: always take the best move or swap of people who are not tabu
+    (even a worsening one), make them tabu for a few steps, and keep the best grouping
+    seen; stop after ``stall_limit`` steps without a new best, or at the deadline.
+
+    .. [2] Gallego et al. 2013 (see the module references).
+    """
+    n = len(state.assignment)
+    rows = np.arange(n)
+    tabu_until = np.zeros(n, dtype=np.int64)
+    best, best_value = state.assignment.copy(), state.value
+    step = stall = 0
+    pair_ok = movable[:, None] & movable[None, :]
+    while stall < stall_limit and time.perf_counter() < deadline:
+        step += 1
+        free = tabu_until < step
+        own = state.to_group[rows, state.assignment]
+        move_gain = state.to_group - own[:, None]
+        can_leave = (state.sizes > low)[state.assignment] & movable
+        move_gain[~can_leave, :] = -np.inf
+        move_gain[:, state.sizes >= high] = -np.inf
+        move_gain[rows, state.assignment] = -np.inf
+        cross = state.to_group[:, state.assignment]
+        swap_gain = cross - own[:, None] + cross.T - own[None, :] - 2.0 * state.weights
+        swap_gain[(state.assignment[:, None] == state.assignment[None, :]) | ~pair_ok] = -np.inf
+        aspiration = best_value - state.value + _EPS  # a tabu step that sets a new best is fine
+        move_gain[~free & (move_gain.max(axis=1) <= aspiration), :] = -np.inf
+        blocked = ~(free[:, None] & free[None, :]) & (swap_gain <= aspiration)
+        swap_gain[blocked] = -np.inf
+        best_move, best_swap = int(np.argmax(move_gain)), int(np.argmax(swap_gain))
+        move_value = float(move_gain.flat[best_move])
+        swap_value = float(swap_gain.flat[best_swap])
+        if max(move_value, swap_value) == -np.inf:
+            break
+        tenure = rng.randint(max(2, n // 20), max(3, n // 8))
+        if move_value >= swap_value:
+            person, group = divmod(best_move, state.m)
+            state.move(person, group)
+            tabu_until[person] = step + tenure
+        else:
+            a, b = divmod(best_swap, n)
+            state.swap(a, b)
+            tabu_until[[a, b]] = step + tenure
+        if state.value > best_value + _EPS:
+            best, best_value, stall = state.assignment.copy(), state.value, 0
+        else:
+            stall += 1
+    return best, best_value, step
+
+
 def iter_groupings(
     weights: FloatMatrix,
     low: Sequence[int],
@@ -233,19 +292,18 @@ def iter_groupings(
     yield Grouping(best.copy(), best_value, time.perf_counter() - started, iterations)
     free = [int(person) for person in np.flatnonzero(movable)]
     strength = max(2, len(free) // PERTURB_FRACTION)
-    current, current_value = best, best_value
     while time.perf_counter() < deadline and len(free) > 1 and m > 1:
-        state = _State(weights, current, m)
+        state = _State(weights, best, m)
         for _ in range(rng.randint(1, strength)):
             a, b = rng.sample(free, 2)
             if state.assignment[a] != state.assignment[b]:
                 state.swap(a, b)
-        iterations += _ascend(state, low_arr, high_arr, movable, deadline)
-        # walk on from slightly worse optima too (record-to-record), to leave a basin
-        if state.value >= current_value - ACCEPT_WORSE * abs(best_value):
-            current, current_value = state.assignment.copy(), state.value
-        if state.value > best_value + _EPS:
-            best, best_value = state.assignment.copy(), state.value
+        found, value, steps = _tabu_search(
+            state, low_arr, high_arr, movable, deadline, rng, stall_limit=STALL_FACTOR * n
+        )
+        iterations += steps
+        if value > best_value + _EPS:
+            best, best_value = found, value
             yield Grouping(best.copy(), best_value, time.perf_counter() - started, iterations)
 
 
