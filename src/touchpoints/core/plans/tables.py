@@ -166,23 +166,14 @@ def table_plan(
     met = _pairs_matrix(n, met_before)
     history = met.copy()
     deadline = time.perf_counter() + time_limit
-    share = time_limit / (2 * rounds)
+    share = time_limit / (4 * rounds)
     seatings: list[npt.NDArray[np.int64]] = []
     for _ in range(rounds):  # first pass: each round avoids the rounds before it
         seatings.append(_seat_round(weights, met, known, apart, low, caps, share, rng))
         met |= _together(seatings[-1])
-    # later passes: each round again, now avoiding every other round
-    while _repeats(seatings, history) and time.perf_counter() < deadline:
-        for r in range(rounds):
-            others = history.copy()
-            for s, seating in enumerate(seatings):
-                if s != r:
-                    others |= _together(seating)
-            budget = min(share, max(0.0, deadline - time.perf_counter()))
-            candidate = _seat_round(weights, others, known, apart, low, caps, budget, rng)
-            trial = [*seatings[:r], candidate, *seatings[r + 1 :]]
-            if _repeats(trial, history) <= _repeats(seatings, history):
-                seatings = trial
+    # then: swap people within rounds to remove the repeats that remain
+    if rounds > 1 and _repeats(seatings, history):
+        seatings = _remove_repeats(seatings, history, apart, deadline, rng)
     for seating in seatings:
         _give_everyone_a_hook(seating, weights, apart)
     for seating in seatings:
@@ -191,6 +182,84 @@ def table_plan(
             raise InfeasiblePlanError(f"people {a} and {b} must be kept apart but cannot be")
     plain = [tuple(int(t) for t in seating) for seating in seatings]
     return TablePlan(caps, tuple(plain), _metrics(weights, plain, known, apart, history))
+
+
+def _remove_repeats(
+    seatings: list[npt.NDArray[np.int64]],
+    history: npt.NDArray[np.bool_],
+    apart: npt.NDArray[np.bool_],
+    deadline: float,
+    rng: random.Random,
+) -> list[npt.NDArray[np.int64]]:
+    """Tabu search over swaps of two people at different tables of the same round,
+    minimizing the pairs who meet more than once, as Dotú and Van Hentenryck do for
+    the social golfer problem [1]_. Keep-apart pairs are never seated together.
+
+    .. [1] Dotú, Van Hentenryck, "Scheduling social golfers locally", CPAIOR 2005.
+    """
+    seatings = [s.copy() for s in seatings]
+    n = len(seatings[0])
+    rows = np.arange(n)
+    count = history.astype(np.int64) + sum(_together(s).astype(np.int64) for s in seatings)
+    conflicts = _conflicts(count)
+    best, best_conflicts = [s.copy() for s in seatings], conflicts
+    tabu = np.zeros((len(seatings), n), dtype=np.int64)
+    noise = np.random.default_rng(rng.randrange(2**32))
+    step = stall = 0
+    while best_conflicts and time.perf_counter() < deadline:
+        step += 1
+        met_again = (count >= 2).astype(np.float64)
+        met = (count >= 1).astype(np.float64)
+        choice: tuple[float, int, int, int] | None = None
+        for r, seating in enumerate(seatings):
+            onehot = np.zeros((n, int(seating.max()) + 1))
+            onehot[rows, seating] = 1.0
+            leave = (met_again @ onehot)[rows, seating]  # conflicts i leaves behind
+            join = (met @ onehot)[:, seating]  # join[i, j]: i would sit with j's table
+            gain = leave[:, None] + leave[None, :] - join - join.T + 2.0 * met
+            # only swaps that move someone in a conflict in this round (Dotú & Van Hentenryck)
+            in_conflict = np.asarray(((count >= 2) & _together(seating)).any(axis=1), dtype=bool)
+            blocked = (seating[:, None] == seating[None, :]) | ~(
+                in_conflict[:, None] | in_conflict[None, :]
+            )
+            blocked |= ((apart.astype(np.float64) @ onehot)[:, seating] > 0) | (
+                (apart.astype(np.float64) @ onehot)[:, seating].T > 0
+            )
+            is_tabu = (tabu[r][:, None] > step) | (tabu[r][None, :] > step)
+            blocked |= is_tabu & (conflicts - gain >= best_conflicts)
+            gain = np.where(blocked, -np.inf, gain + noise.random((n, n)) * 1e-3)
+            k = int(np.argmax(gain))
+            if np.isfinite(gain.flat[k]) and (choice is None or gain.flat[k] > choice[0]):
+                row, col = divmod(k, n)
+                choice = (float(gain.flat[k]), r, row, col)
+        if choice is None:  # every useful swap is tabu: perturb instead
+            stall = 1 << 30
+            row, col = rng.sample(range(n), 2)
+            choice = (0.0, rng.randrange(len(seatings)), row, col)
+        _, r, a, b = choice
+        count -= _together(seatings[r])
+        seatings[r][a], seatings[r][b] = seatings[r][b], seatings[r][a]
+        count += _together(seatings[r])
+        conflicts = _conflicts(count)
+        tenure = rng.randint(4, 12)
+        tabu[r, a] = tabu[r, b] = step + tenure
+        if conflicts < best_conflicts:
+            best, best_conflicts, stall = [s.copy() for s in seatings], conflicts, 0
+        else:
+            stall += 1
+        if stall > 50 * len(seatings):  # restart from the best with a few random swaps
+            seatings, stall = [s.copy() for s in best], 0
+            for _ in range(rng.randint(1, 4)):
+                r = rng.randrange(len(seatings))
+                a, b = rng.sample(range(n), 2)
+                seatings[r][a], seatings[r][b] = seatings[r][b], seatings[r][a]
+            count = history.astype(np.int64) + sum(_together(s).astype(np.int64) for s in seatings)
+            conflicts = _conflicts(count)
+    return best
+
+
+def _conflicts(count: npt.NDArray[np.int64]) -> int:
+    return int(np.triu(np.clip(count - 1, 0, None), 1).sum())
 
 
 def _give_everyone_a_hook(
