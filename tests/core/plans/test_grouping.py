@@ -117,3 +117,12 @@ def test_best_grouping_accepts_numpy_bounds():
     grouping = best_grouping(weights, np.array([3, 3]), np.array([3, 3]), time_limit=0.0, seed=1)
 
     _assert_valid(grouping, weights, [3, 3], [3, 3])
+
+
+def test_best_grouping_stops_searching_at_the_best_possible_value():
+    weights = np.zeros((9, 9))  # nothing to gain: the first grouping is already optimal
+
+    grouping = best_grouping(weights, [3, 3, 3], [3, 3, 3], time_limit=0.5, seed=1)
+
+    assert grouping.value == 0.0
+    assert grouping.iterations == 0

@@ -233,6 +233,20 @@ def _tabu_search(
     return best, best_value, step
 
 
+def _upper_bound(weights: FloatMatrix, largest_group: int) -> float:
+    """No grouping beats this: everybody with their best positive partners, halved.
+
+    It lets the search stop early when it is reached (for example 0 when every
+    value is a penalty and a plan without any penalty was found).
+    """
+    keep = max(0, min(largest_group - 1, weights.shape[0] - 1))
+    if keep == 0:
+        return 0.0
+    positive = np.clip(weights, 0.0, None)
+    top = -np.partition(-positive, keep - 1, axis=1)[:, :keep]
+    return float(top.sum() / 2.0)
+
+
 def iter_groupings(
     weights: FloatMatrix,
     low: Sequence[int],
@@ -292,7 +306,10 @@ def iter_groupings(
     yield Grouping(best.copy(), best_value, time.perf_counter() - started, iterations)
     free = [int(person) for person in np.flatnonzero(movable)]
     strength = max(2, len(free) // PERTURB_FRACTION)
-    while time.perf_counter() < deadline and len(free) > 1 and m > 1:
+    ceiling = _upper_bound(weights, max(high))
+    while (
+        time.perf_counter() < deadline and len(free) > 1 and m > 1 and best_value < ceiling - _EPS
+    ):
         state = _State(weights, best, m)
         for _ in range(rng.randint(1, strength)):
             a, b = rng.sample(free, 2)
