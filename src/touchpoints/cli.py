@@ -45,6 +45,9 @@ __all__ = ["cli"]
 
 _err = Console(stderr=True, highlight=False)
 
+#: Table size when neither --size, --tables nor --capacities is given.
+DEFAULT_TABLE_SIZE = 8
+
 
 @contextmanager
 def _progress() -> Iterator[Callable[[str, int, int], None]]:
@@ -324,16 +327,9 @@ def plan(
     result = _read(file, demo, columns)
     people = result.attendees
     seats = _parse_capacities(capacities)
-    layout = (
-        table_capacities(
-            len(people),
-            size=size if (size or tables or seats) else 8,
-            tables=tables,
-            capacities=seats,
-        )
-        if people
-        else ()
-    )
+    if size is None and tables is None and seats is None:
+        size = DEFAULT_TABLE_SIZE
+    layout = table_capacities(len(people), size=size, tables=tables, capacities=seats)
     vocabulary = _topics(result)
     index = {a.id: i for i, a in enumerate(people)}
     known = acquaintances(people)

@@ -84,13 +84,7 @@ def _csr(lists: list[list[int]]) -> tuple[IntArray, IntArray]:
 def _groups(vocabulary: Vocabulary) -> tuple[_Groups, sparse.csr_matrix, sparse.csr_matrix]:
     """Topic groups, related-topic groups, and weighted membership matrices."""
     topic_count = len(vocabulary.topics)
-    direct: list[list[int]] = [[] for _ in range(topic_count)]
-    every: list[list[int]] = [[] for _ in range(topic_count)]
-    for index, held in enumerate(vocabulary.memberships):
-        for topic_id, membership in held.items():
-            every[topic_id].append(index)
-            if membership.direct:
-                direct[topic_id].append(index)
+    every, direct = vocabulary.holders()
     spec = np.array([t.specificity for t in vocabulary.topics], dtype=np.float32)
     lists_a: list[list[int]] = []
     lists_b: list[list[int]] = []

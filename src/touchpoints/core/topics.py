@@ -143,6 +143,15 @@ class Vocabulary:
             raise KeyError(f"no attendee with id {attendee_id!r} in this vocabulary")
         return index
 
+    def holders(self) -> tuple[list[list[int]], list[list[int]]]:
+        """Per topic, the attendees who hold it (directly or through a narrower topic)
+        and those who hold it directly, by attendee index in ascending order."""
+        cached: tuple[list[list[int]], list[list[int]]] | None = self.__dict__.get("_holders_cache")
+        if cached is None:
+            cached = _holders(self.memberships, len(self.topics))
+            object.__setattr__(self, "_holders_cache", cached)
+        return cached
+
     def related_to(self, topic_id: int) -> tuple[RelatedTopics, ...]:
         """The related pairs that involve ``topic_id``."""
         index: dict[int, tuple[RelatedTopics, ...]] | None = self.__dict__.get("_related_cache")
@@ -161,6 +170,19 @@ class Vocabulary:
             cached = {a: i for i, a in enumerate(self.attendee_ids)}
             object.__setattr__(self, "_position_cache", cached)
         return cached
+
+
+def _holders(
+    memberships: Sequence[Mapping[int, Membership]], topic_count: int
+) -> tuple[list[list[int]], list[list[int]]]:
+    every: list[list[int]] = [[] for _ in range(topic_count)]
+    direct: list[list[int]] = [[] for _ in range(topic_count)]
+    for index, held in enumerate(memberships):
+        for topic, membership in held.items():
+            every[topic].append(index)
+            if membership.direct:
+                direct[topic].append(index)
+    return every, direct
 
 
 def specificity(count: int, total: int) -> float:
@@ -587,13 +609,7 @@ def _assemble(
                 if ancestor not in held:
                     held[ancestor] = Membership(ancestor, membership.phrase, False)
 
-    members: list[set[int]] = [set() for _ in drafts]
-    direct: list[set[int]] = [set() for _ in drafts]
-    for index, held in enumerate(memberships):
-        for topic, membership in held.items():
-            members[topic].add(index)
-            if membership.direct:
-                direct[topic].add(index)
+    members, direct = _holders(memberships, len(drafts))
 
     for held in memberships:  # broader topics nobody wrote: show what led there
         for topic, membership in held.items():
@@ -639,7 +655,7 @@ def _ancestors(drafts: list[_Draft], topic: int) -> list[int]:
 def _related_topics(
     topics: list[Topic],
     drafts: list[_Draft],
-    direct: list[set[int]],
+    direct: list[list[int]],
     total: int,
     embedder: Embedder,
 ) -> tuple[RelatedTopics, ...]:
@@ -669,6 +685,6 @@ def _related_topics(
             found[pair] = max(found.get(pair, 0.0), float(sim))
     related = []
     for (a, b), sim in sorted(found.items()):
-        union = len(direct[a] | direct[b])
+        union = len(set(direct[a]) | set(direct[b]))
         related.append(RelatedTopics(a, b, round(sim, 4), union, specificity(union, total)))
     return tuple(related)

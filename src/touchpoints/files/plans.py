@@ -16,7 +16,7 @@ from typing import BinaryIO, TextIO
 import jinja2
 
 from touchpoints.core.model import Attendee
-from touchpoints.core.plans.explain import TableCard
+from touchpoints.core.plans.explain import Seat, TableCard
 from touchpoints.errors import ImportRowsError, InputFileError, RowProblem
 from touchpoints.files.matches import spreadsheet_safe
 
@@ -98,7 +98,7 @@ def write_cards_html(
 ) -> None:
     """Print-ready cards: one per table per round, then one agenda per attendee."""
     people = {a.id: a for a in attendees}
-    agenda: dict[str, list[tuple[TableCard, object]]] = defaultdict(list)
+    agenda: dict[str, list[tuple[TableCard, Seat]]] = defaultdict(list)
     for card in cards:
         for seat in card.seats:
             agenda[seat.attendee].append((card, seat))

@@ -36,7 +36,7 @@ FloatMatrix = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 _EPS = 1e-9
-#: Perturbation: up to n / PERTURB_FRACTION random swaps between ascents.
+#: Perturbation: up to n / PERTURB_FRACTION random swaps before each tabu search.
 PERTURB_FRACTION = 20
 #: Tabu search restarts from a perturbed best after this many steps (x n) without a new best.
 STALL_FACTOR = 8
@@ -134,6 +134,27 @@ class _State:
         self.move(a, group_b)
         self.move(b, group_a)
 
+    def gains(
+        self,
+        low: IntArray,
+        high: IntArray,
+        movable: npt.NDArray[np.bool_],
+        pair_ok: npt.NDArray[np.bool_],
+    ) -> tuple[FloatMatrix, FloatMatrix]:
+        """Value gained by every move (n x m) and every swap (n x n); -inf where not allowed."""
+        rows = np.arange(len(self.assignment))
+        own = self.to_group[rows, self.assignment]
+        move_gain = self.to_group - own[:, None]
+        can_leave = (self.sizes > low)[self.assignment] & movable
+        move_gain[~can_leave, :] = -np.inf
+        move_gain[:, self.sizes >= high] = -np.inf
+        move_gain[rows, self.assignment] = -np.inf
+        cross = self.to_group[:, self.assignment]  # cross[i, j] = value of i with j's group
+        swap_gain = cross - own[:, None] + cross.T - own[None, :] - 2.0 * self.weights
+        same = self.assignment[:, None] == self.assignment[None, :]
+        swap_gain[same | ~pair_ok] = -np.inf
+        return move_gain, swap_gain
+
 
 def _ascend(
     state: _State,
@@ -145,24 +166,11 @@ def _ascend(
     """Steepest ascent with moves and swaps until no step improves (or time is up)."""
     steps = 0
     n = len(state.assignment)
-    rows = np.arange(n)
     pair_ok = movable[:, None] & movable[None, :]
     while time.perf_counter() < deadline:
-        own = state.to_group[rows, state.assignment]
-        move_gain = state.to_group - own[:, None]
-        can_leave = (state.sizes > low)[state.assignment] & movable
-        can_enter = state.sizes < high
-        move_gain[~can_leave, :] = -np.inf
-        move_gain[:, ~can_enter] = -np.inf
-        move_gain[rows, state.assignment] = -np.inf
-        best_move = int(np.argmax(move_gain))
+        move_gain, swap_gain = state.gains(low, high, movable, pair_ok)
+        best_move, best_swap = int(np.argmax(move_gain)), int(np.argmax(swap_gain))
         move_value = float(move_gain.flat[best_move])
-
-        cross = state.to_group[:, state.assignment]  # cross[i, j] = value of i with j's group
-        swap_gain = cross - own[:, None] + cross.T - own[None, :] - 2.0 * state.weights
-        same = state.assignment[:, None] == state.assignment[None, :]
-        swap_gain[same | ~pair_ok] = -np.inf
-        best_swap = int(np.argmax(swap_gain))
         swap_value = float(swap_gain.flat[best_swap])
 
         if max(move_value, swap_value) <= _EPS:
@@ -191,7 +199,6 @@ def _tabu_search(
     .. [2] Gallego et al. 2013 (see the module references).
     """
     n = len(state.assignment)
-    rows = np.arange(n)
     tabu_until = np.zeros(n, dtype=np.int64)
     best, best_value = state.assignment.copy(), state.value
     step = stall = 0
@@ -199,15 +206,7 @@ def _tabu_search(
     while stall < stall_limit and time.perf_counter() < deadline:
         step += 1
         free = tabu_until < step
-        own = state.to_group[rows, state.assignment]
-        move_gain = state.to_group - own[:, None]
-        can_leave = (state.sizes > low)[state.assignment] & movable
-        move_gain[~can_leave, :] = -np.inf
-        move_gain[:, state.sizes >= high] = -np.inf
-        move_gain[rows, state.assignment] = -np.inf
-        cross = state.to_group[:, state.assignment]
-        swap_gain = cross - own[:, None] + cross.T - own[None, :] - 2.0 * state.weights
-        swap_gain[(state.assignment[:, None] == state.assignment[None, :]) | ~pair_ok] = -np.inf
+        move_gain, swap_gain = state.gains(low, high, movable, pair_ok)
         aspiration = best_value - state.value + _EPS  # a tabu step that sets a new best is fine
         move_gain[~free & (move_gain.max(axis=1) <= aspiration), :] = -np.inf
         blocked = ~(free[:, None] & free[None, :]) & (swap_gain <= aspiration)

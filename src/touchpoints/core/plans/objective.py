@@ -9,8 +9,6 @@ which gives exactly the strongest shared point of each pair.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 import numpy.typing as npt
 
@@ -40,15 +38,9 @@ def pair_values(vocabulary: Vocabulary) -> FloatMatrix:
     """
     n = vocabulary.n_attendees
     values = np.zeros((n, n), dtype=np.float64)
-    direct: dict[int, list[int]] = defaultdict(list)
-    every: dict[int, list[int]] = defaultdict(list)
-    for person, held in enumerate(vocabulary.memberships):
-        for topic, membership in held.items():
-            every[topic].append(person)
-            if membership.direct:
-                direct[topic].append(person)
+    every, direct = vocabulary.holders()
     blocks: list[tuple[float, list[int], list[int]]] = []
-    for topic_id, members in every.items():
+    for topic_id, members in enumerate(every):
         spec = vocabulary.topics[topic_id].specificity
         blocks.append((RELATED_WEIGHT * spec, members, members))
         if len(direct[topic_id]) > 1:

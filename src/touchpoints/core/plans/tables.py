@@ -139,7 +139,8 @@ def table_plan(
         Pairs who already know each other (seated apart where possible), who must
         never share a table (hard), and who met in earlier sessions.
     time_limit : float
-        Seconds for the whole plan, shared equally by the rounds.
+        Seconds for the whole plan: a quarter for seating the rounds one after the
+        other, the rest (while pairs meet twice) for swapping them apart.
     seed : int, random.Random or None
         Same seed, same plan (for the same time limit).
 
@@ -177,8 +178,9 @@ def table_plan(
     for seating in seatings:
         _give_everyone_a_hook(seating, weights, apart)
     for seating in seatings:
-        if (_together(seating) & apart).any():
-            a, b = np.argwhere(_together(seating) & apart)[0]
+        broken = _together(seating) & apart
+        if broken.any():
+            a, b = np.argwhere(broken)[0]
             raise InfeasiblePlanError(f"people {a} and {b} must be kept apart but cannot be")
     plain = [tuple(int(t) for t in seating) for seating in seatings]
     return TablePlan(caps, tuple(plain), _metrics(weights, plain, known, apart, history))
@@ -200,8 +202,9 @@ def _remove_repeats(
     seatings = [s.copy() for s in seatings]
     n = len(seatings[0])
     rows = np.arange(n)
-    count = history.astype(np.int64) + sum(_together(s).astype(np.int64) for s in seatings)
+    count = _meetings(seatings, history)
     conflicts = _conflicts(count)
+    near_apart = apart.astype(np.float64)
     best, best_conflicts = [s.copy() for s in seatings], conflicts
     tabu = np.zeros((len(seatings), n), dtype=np.int64)
     noise = np.random.default_rng(rng.randrange(2**32))
@@ -222,9 +225,8 @@ def _remove_repeats(
             blocked = (seating[:, None] == seating[None, :]) | ~(
                 in_conflict[:, None] | in_conflict[None, :]
             )
-            blocked |= ((apart.astype(np.float64) @ onehot)[:, seating] > 0) | (
-                (apart.astype(np.float64) @ onehot)[:, seating].T > 0
-            )
+            avoided = (near_apart @ onehot)[:, seating] > 0  # i must not join j's table
+            blocked |= avoided | avoided.T
             is_tabu = (tabu[r][:, None] > step) | (tabu[r][None, :] > step)
             blocked |= is_tabu & (conflicts - gain >= best_conflicts)
             gain = np.where(blocked, -np.inf, gain + noise.random((n, n)) * 1e-3)
@@ -253,12 +255,13 @@ def _remove_repeats(
                 r = rng.randrange(len(seatings))
                 a, b = rng.sample(range(n), 2)
                 seatings[r][a], seatings[r][b] = seatings[r][b], seatings[r][a]
-            count = history.astype(np.int64) + sum(_together(s).astype(np.int64) for s in seatings)
+            count = _meetings(seatings, history)
             conflicts = _conflicts(count)
     return best
 
 
 def _conflicts(count: npt.NDArray[np.int64]) -> int:
+    """Meetings beyond the first, over all pairs."""
     return int(np.triu(np.clip(count - 1, 0, None), 1).sum())
 
 
@@ -292,10 +295,10 @@ def _swap_in(
 ) -> bool:
     """Swap ``person`` with someone at ``partner``'s table if nobody loses a hook."""
     home, target = int(seating[person]), int(seating[partner])
+    before = [p for p in range(len(seating)) if _has_hook(seating, weights, p)]
     for other in np.flatnonzero(seating == target):
         if other == partner:
             continue
-        before = [p for p in range(len(seating)) if _has_hook(seating, weights, p)]
         seating[person], seating[other] = target, home
         together = _together(seating)
         if not (together & apart).any() and all(_has_hook(seating, weights, p) for p in before):
@@ -319,12 +322,19 @@ def _seat_round(
     return best_grouping(penalized, low, capacities, time_limit=seconds, seed=rng).assignment
 
 
-def _repeats(seatings: list[npt.NDArray[np.int64]], history: npt.NDArray[np.bool_]) -> int:
-    """Pairs that sit together more than once (or again after the history)."""
+def _meetings(
+    seatings: list[npt.NDArray[np.int64]], history: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
+    """How often each pair meets: in the history and in the seatings."""
     count = history.astype(np.int64)
     for seating in seatings:
         count += _together(seating)
-    return int(np.triu(np.clip(count - 1, 0, None), 1).sum())
+    return count
+
+
+def _repeats(seatings: list[npt.NDArray[np.int64]], history: npt.NDArray[np.bool_]) -> int:
+    """Pairs that sit together more than once (or again after the history)."""
+    return _conflicts(_meetings(seatings, history))
 
 
 def _lower_bounds(capacities: tuple[int, ...], people: int) -> list[int]:
