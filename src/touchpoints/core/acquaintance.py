@@ -9,13 +9,13 @@ that match nobody are returned so the organizer can see them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from touchpoints.core.model import Acquaintance, AcquaintanceReason, Attendee
 from touchpoints.core.text import phrase_key
 
-__all__ = ["AcquaintanceMap", "acquaintances"]
+__all__ = ["AcquaintanceMap", "acquaintances", "attendee_finder"]
 
 _LEGAL_SUFFIXES = frozenset("inc ltd llc gmbh sa bv ag plc co corp limited".split())
 
@@ -35,6 +35,30 @@ class AcquaintanceMap:
 def _organization_key(name: str) -> str:
     words = [w for w in phrase_key(name).replace(".", " ").split() if w not in _LEGAL_SUFFIXES]
     return " ".join(words)
+
+
+def attendee_finder(attendees: Sequence[Attendee]) -> Callable[[str], str | None]:
+    """A function from an entry someone typed (an id, an e-mail or a name, in any case)
+    to the attendee id it names, or None.
+
+    >>> find = attendee_finder([Attendee("7", "Ann Lee", email="ann@x.org")])
+    >>> find("ANN@x.org"), find("ann lee"), find("7"), find("Bo")
+    ('7', '7', '7', None)
+    """
+    lookup: dict[str, str] = {}
+    for attendee in attendees:
+        lookup.setdefault(phrase_key(attendee.name), attendee.id)
+        if attendee.email:
+            lookup[attendee.email.strip().casefold()] = attendee.id
+    ids = {attendee.id for attendee in attendees}
+
+    def find(entry: str) -> str | None:
+        text = entry.strip()
+        if text in ids:
+            return text
+        return lookup.get(text.casefold()) or lookup.get(phrase_key(text))
+
+    return find
 
 
 def acquaintances(attendees: Sequence[Attendee]) -> AcquaintanceMap:
@@ -65,11 +89,7 @@ def acquaintances(attendees: Sequence[Attendee]) -> AcquaintanceMap:
                 for b in members[i + 1 :]:
                     link(a, b, AcquaintanceReason.ORGANIZATION)
 
-    lookup: dict[str, str] = {}
-    for attendee in attendees:
-        lookup.setdefault(phrase_key(attendee.name), attendee.id)
-        if attendee.email:
-            lookup[attendee.email.strip().casefold()] = attendee.id
+    find = attendee_finder(attendees)
     unmatched: list[tuple[str, str]] = []
     for attendee in attendees:
         for entries, reason in (
@@ -77,7 +97,7 @@ def acquaintances(attendees: Sequence[Attendee]) -> AcquaintanceMap:
             (attendee.arrived_with, AcquaintanceReason.ARRIVED_TOGETHER),
         ):
             for entry in entries:
-                other = lookup.get(entry.strip().casefold()) or lookup.get(phrase_key(entry))
+                other = find(entry)
                 if other is None:
                     unmatched.append((attendee.id, entry))
                 else:

@@ -22,6 +22,7 @@ from touchpoints.files.matches import spreadsheet_safe
 
 __all__ = [
     "PLAN_COLUMNS",
+    "read_plan",
     "read_plan_pairs",
     "write_cards_html",
     "write_plan_csv",
@@ -112,11 +113,13 @@ def write_cards_html(
     )
 
 
-def read_plan_pairs(fp: BinaryIO, *, filename: str, ids: Sequence[str]) -> set[tuple[str, str]]:
-    """Pairs of attendee ids who shared a table in an earlier plan (our CSV format).
+def read_plan(fp: BinaryIO, *, filename: str) -> dict[int, dict[str, int]]:
+    """An earlier plan (our CSV format): round -> {attendee id: table}, numbered from 1.
 
-    Rows naming attendees who are not in this event are ignored (they cannot meet
-    again); a file without the round, table and attendee_id columns is an error.
+    Raises
+    ------
+    InputFileError
+        When the file is not a plan; :class:`ImportRowsError` naming every bad row.
     """
     try:
         text = fp.read().decode("utf-8-sig")
@@ -129,20 +132,47 @@ def read_plan_pairs(fp: BinaryIO, *, filename: str, ids: Sequence[str]) -> set[t
             f"{filename}: not a touchpoints plan (missing columns: {', '.join(sorted(missing))})",
             filename=filename,
         )
-    known = set(ids)
-    tables: dict[tuple[str, str], list[str]] = defaultdict(list)
+    rounds: dict[int, dict[str, int]] = defaultdict(dict)
     problems = []
     for line, row in enumerate(reader, start=2):
-        if not (row["round"] or "").strip() or not (row["table"] or "").strip():
-            problems.append(RowProblem(filename, line, "round", "round and table are required"))
-            continue
-        if row["attendee_id"] in known:
-            tables[(row["round"], row["table"])].append(row["attendee_id"])
+        numbers = []
+        for column in ("round", "table"):
+            cell = (row[column] or "").strip()
+            if not cell.isdigit() or int(cell) < 1:
+                problems.append(
+                    RowProblem(filename, line, column, f"expected a number from 1, got {cell!r}")
+                )
+            numbers.append(int(cell) if cell.isdigit() else 0)
+        attendee = (row["attendee_id"] or "").strip()
+        if not attendee:
+            problems.append(RowProblem(filename, line, "attendee_id", "attendee_id is required"))
+        elif attendee in rounds[numbers[0]]:
+            problems.append(
+                RowProblem(filename, line, "attendee_id", f"{attendee!r} is seated twice")
+            )
+        rounds[numbers[0]][attendee] = numbers[1]
     if problems:
         raise ImportRowsError(problems, filename=filename)
-    return {
-        (min(a, b), max(a, b))
-        for members in tables.values()
-        for i, a in enumerate(members)
-        for b in members[i + 1 :]
-    }
+    return dict(sorted(rounds.items()))
+
+
+def read_plan_pairs(fp: BinaryIO, *, filename: str, ids: Sequence[str]) -> set[tuple[str, str]]:
+    """Pairs of attendee ids who shared a table in an earlier plan (our CSV format).
+
+    Rows naming attendees who are not in this event are ignored (they cannot meet
+    again).
+    """
+    known = set(ids)
+    pairs = set()
+    for seating in read_plan(fp, filename=filename).values():
+        tables: dict[int, list[str]] = defaultdict(list)
+        for attendee, table in seating.items():
+            if attendee in known:
+                tables[table].append(attendee)
+        pairs |= {
+            (min(a, b), max(a, b))
+            for members in tables.values()
+            for i, a in enumerate(members)
+            for b in members[i + 1 :]
+        }
+    return pairs

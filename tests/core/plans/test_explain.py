@@ -2,10 +2,7 @@ from __future__ import annotations
 
 from tests.core.crowds import person
 from touchpoints.core.plans.explain import explain_plan
-from touchpoints.core.plans.tables import PlanMetrics, TablePlan
 from touchpoints.core.topics import event_topics
-
-METRICS = PlanMetrics(1.0, 1.0, 0, 0, 0)
 
 
 def test_explain_plan_gives_each_table_a_theme_and_each_seat_a_hook():
@@ -17,7 +14,7 @@ def test_explain_plan_gives_each_table_a_theme_and_each_seat_a_hook():
         person("e", "pottery"),
         person("f", "networking"),
     ]
-    plan = TablePlan((3, 3), ((0, 0, 1, 1, 0, 1),), METRICS)
+    plan = [(0, 0, 1, 1, 0, 1)]
 
     cards = explain_plan(event_topics(crowd), plan)
 
@@ -34,9 +31,17 @@ def test_explain_plan_gives_each_table_a_theme_and_each_seat_a_hook():
 
 def test_explain_plan_has_no_theme_for_a_table_of_strangers():
     crowd = [person("a", "chess"), person("b", "pottery"), person("c", "Esperanto")]
-    plan = TablePlan((3,), ((0, 0, 0),), METRICS)
+    plan = [(0, 0, 0)]
 
     (card,) = explain_plan(event_topics(crowd), plan)
 
     assert card.theme is None
     assert all(seat.hook is None for seat in card.seats)
+
+
+def test_explain_plan_leaves_out_people_who_are_not_there():
+    crowd = [person("a", "chess"), person("b", "chess"), person("c", "chess")]
+
+    (card,) = explain_plan(event_topics(crowd), [(0, -1, 0)])
+
+    assert [s.attendee for s in card.seats] == ["a", "c"]

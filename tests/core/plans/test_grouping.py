@@ -126,3 +126,116 @@ def test_best_grouping_stops_searching_at_the_best_possible_value():
 
     assert grouping.value == 0.0
     assert grouping.iterations == 0
+
+
+def _tags(*bits):
+    return np.array(bits, dtype=np.uint64)
+
+
+def _exact_tagged_optimum(weights, low, high, needs, has):
+    """Brute force over the assignments that honour the tags (tiny n only)."""
+    n, m = len(weights), len(low)
+    best = -np.inf
+    for assignment in itertools.product(range(m), repeat=n):
+        sizes = np.bincount(assignment, minlength=m)
+        fits = all(needs[i] & ~has[g] == 0 for i, g in enumerate(assignment))
+        if fits and all(lo <= s <= hi for s, lo, hi in zip(sizes, low, high, strict=True)):
+            best = max(best, grouping_value(weights, np.array(assignment)))
+    return best
+
+
+def _assert_tags_met(grouping, needs, has):
+    assert all(needs[i] & ~has[g] == 0 for i, g in enumerate(grouping.assignment))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_best_grouping_reaches_the_exact_optimum_with_tags(seed):
+    weights = _random_weights(9, seed, negative=True)
+    needs, has = _tags(1, 1, 2, 3, 0, 0, 0, 0, 0), _tags(1, 3, 0)
+
+    grouping = best_grouping(
+        weights, [3, 3, 3], [3, 3, 3], time_limit=0.3, seed=seed, needs=needs, has=has
+    )
+
+    _assert_valid(grouping, weights, [3, 3, 3], [3, 3, 3])
+    _assert_tags_met(grouping, needs, has)
+    assert grouping.value == pytest.approx(
+        _exact_tagged_optimum(weights, [3, 3, 3], [3, 3, 3], needs, has)
+    )
+
+
+@given(st.integers(6, 40), st.integers(2, 5), st.integers(0, 10_000))
+def test_groupings_never_break_the_tags(n, m, seed):
+    rng = np.random.default_rng(seed)
+    m = min(m, n // 2)
+    low, high = [n // m] * m, [n // m + 1] * m
+    has = rng.integers(0, 4, size=m).astype(np.uint64)
+    has[0] = 3  # group 0 serves every need, so the tags always fit
+    needs = np.zeros(n, dtype=np.uint64)
+    needs[: n // m] = rng.integers(0, 4, size=n // m).astype(np.uint64)
+    weights = _random_weights(n, seed, negative=True)
+
+    groupings = list(
+        iter_groupings(weights, low, high, time_limit=0.05, seed=seed, needs=needs, has=has)
+    )
+
+    for grouping in groupings:
+        _assert_valid(grouping, weights, low, high)
+        _assert_tags_met(grouping, needs, has)
+
+
+def test_best_grouping_meets_nested_tags_that_a_greedy_seating_could_miss():
+    # two people need both bits (only group 1), two need bit 0 (groups 0 and 1)
+    needs, has = _tags(1, 1, 3, 3, 0, 0), _tags(1, 3, 0)
+    weights = _random_weights(6, 4)
+
+    grouping = best_grouping(
+        weights, [2, 2, 2], [2, 2, 2], time_limit=0.05, seed=1, needs=needs, has=has
+    )
+
+    assert grouping.assignment.tolist()[:4] == [0, 0, 1, 1]
+
+
+def test_best_grouping_keeps_tags_and_fixed_people_together():
+    needs, has = _tags(1, 0, 0, 0, 0, 0), _tags(1, 0, 1)
+    fixed = {1: 0, 2: 0}
+
+    grouping = best_grouping(
+        _random_weights(6, 5), [2, 2, 2], [2, 2, 2], seed=1, fixed=fixed, needs=needs, has=has
+    )
+
+    assert grouping.assignment[0] == 2
+    assert grouping.assignment[[1, 2]].tolist() == [0, 0]
+
+
+@pytest.mark.parametrize(
+    ("needs", "has", "fixed", "message"),
+    [
+        ((1, 1, 1, 0, 0, 0), (1, 0), {}, None),
+        ((1, 1, 1, 1, 0, 0), (1, 0), {}, "4 people need tag bits 0b1 but only 3 seats"),
+        ((1, 0, 0, 0, 0, 0), (1, 0), {0: 1}, "person 0 is fixed to group 1, which lacks"),
+        ((2, 2, 2, 0, 0, 0), (2, 0), {3: 0}, "3 people need tag bits 0b10 but only 2 seats"),
+        ((1, 1, 0, 0, 0, 0), (0, 0), {}, "2 people need tag bits 0b1 but only 0 seats"),
+        ((1, 0, 0, 0, 0, 0), (1,), {}, "one per group"),
+    ],
+)
+def test_best_grouping_explains_tags_it_cannot_meet(needs, has, fixed, message):
+    def solve():
+        return best_grouping(
+            _random_weights(6, 1), [3, 3], [3, 3], time_limit=0.0, fixed=fixed,
+            needs=_tags(*needs), has=_tags(*has),
+        )  # fmt: skip
+
+    if message is None:
+        _assert_tags_met(solve(), _tags(*needs), _tags(*has))
+    else:
+        with pytest.raises(ValueError, match=message):
+            solve()
+
+
+def test_best_grouping_explains_lower_bounds_that_the_tags_leave_empty():
+    # everybody needs bit 0; group 1 lacks it but must seat at least one person
+    needs, has = _tags(*[1] * 6), _tags(1, 0)
+
+    with pytest.raises(ValueError, match="cannot be met within the group bounds"):
+        best_grouping(_random_weights(6, 1), [0, 1], [6, 6], needs=needs, has=has)

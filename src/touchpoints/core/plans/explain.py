@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from touchpoints.core.acquaintance import AcquaintanceMap
 from touchpoints.core.common_ground import CommonGround, common_ground
-from touchpoints.core.plans.tables import TablePlan
 from touchpoints.core.topics import Topic, Vocabulary
 
 __all__ = ["Seat", "TableCard", "explain_plan"]
@@ -63,17 +62,21 @@ def _theme(vocabulary: Vocabulary, members: Sequence[int]) -> tuple[Topic | None
 
 def explain_plan(
     vocabulary: Vocabulary,
-    plan: TablePlan,
+    rounds: Sequence[Sequence[int]],
     *,
     acquaintances: AcquaintanceMap | None = None,
 ) -> tuple[TableCard, ...]:
-    """The cards of a plan, round by round and table by table (numbered from 1)."""
+    """The cards of a plan, round by round and table by table (numbered from 1).
+
+    ``rounds[r][i]`` is person i's table in round r (0-based; -1 = not there).
+    """
     ids = vocabulary.attendee_ids
     cards: list[TableCard] = []
-    for round_number, seating in enumerate(plan.rounds, start=1):
+    for round_number, seating in enumerate(rounds, start=1):
         tables: dict[int, list[int]] = defaultdict(list)
         for person, table in enumerate(seating):
-            tables[table].append(person)
+            if table >= 0:
+                tables[table].append(person)
         for table in sorted(tables):
             members = tables[table]
             seats = []

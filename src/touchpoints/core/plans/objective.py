@@ -5,19 +5,30 @@ only everyone's top k. The matrix is built topic by topic (a Python loop over to
 and related topic pairs, never over pairs of people): a topic held by ``c`` people
 writes its weight into a ``c x c`` block, keeping the larger of the old and new value,
 which gives exactly the strongest shared point of each pair.
+
+For big events :func:`sparse_pair_values` keeps only each attendee's best partners
+(from :func:`~touchpoints.core.candidates.top_matches`), with the same exact values.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
+from touchpoints.core.candidates import top_matches
 from touchpoints.core.common_ground import RELATED_WEIGHT, related_score
+from touchpoints.core.plans._jit import jit
 from touchpoints.core.topics import Vocabulary
 
-__all__ = ["pair_values"]
+__all__ = ["DENSE_LIMIT", "pair_values", "plan_values", "sparse_pair_values"]
+
+#: Up to this many attendees planners get every pair (8 n^2 bytes: 32 MB at 2,000).
+DENSE_LIMIT = 2_000
 
 FloatMatrix = npt.NDArray[np.float64]
+#: A block of pairs: every row attendee with every column attendee share ``weight``.
+Block = tuple[float, list[int], list[int]]
 
 
 def pair_values(vocabulary: Vocabulary) -> FloatMatrix:
@@ -38,8 +49,18 @@ def pair_values(vocabulary: Vocabulary) -> FloatMatrix:
     """
     n = vocabulary.n_attendees
     values = np.zeros((n, n), dtype=np.float64)
+    for weight, rows, cols in _blocks(vocabulary):
+        if rows and cols:
+            index = np.ix_(rows, cols)
+            values[index] = np.maximum(values[index], weight)
+    np.fill_diagonal(values, 0.0)
+    return np.clip(values, 0.0, 1.0)
+
+
+def _blocks(vocabulary: Vocabulary) -> list[Block]:
+    """Every source of common ground: shared topics, broadly or directly, and related topics."""
     every, direct = vocabulary.holders()
-    blocks: list[tuple[float, list[int], list[int]]] = []
+    blocks: list[Block] = []
     for topic_id, members in enumerate(every):
         spec = vocabulary.topics[topic_id].specificity
         blocks.append((RELATED_WEIGHT * spec, members, members))
@@ -49,9 +70,110 @@ def pair_values(vocabulary: Vocabulary) -> FloatMatrix:
         score = related_score(pair)
         blocks.append((score, direct[pair.a], direct[pair.b]))
         blocks.append((score, direct[pair.b], direct[pair.a]))
-    for weight, rows, cols in blocks:
-        if rows and cols:
-            index = np.ix_(rows, cols)
-            values[index] = np.maximum(values[index], weight)
-    np.fill_diagonal(values, 0.0)
+    return blocks
+
+
+def plan_values(
+    vocabulary: Vocabulary, *, dense: bool | None = None
+) -> FloatMatrix | sparse.csr_array:
+    """The pair values a planner should use: every pair (:func:`pair_values`) up to
+    :data:`DENSE_LIMIT` attendees or when ``dense`` is True, else each attendee's best
+    partners (:func:`sparse_pair_values`)."""
+    if dense or (dense is None and vocabulary.n_attendees <= DENSE_LIMIT):
+        return pair_values(vocabulary)
+    return sparse_pair_values(vocabulary)
+
+
+def sparse_pair_values(vocabulary: Vocabulary, k: int = 30) -> sparse.csr_array:
+    """The values of each attendee's ``k`` best partners, as a symmetric sparse matrix.
+
+    The pairs are those of :func:`~touchpoints.core.candidates.top_matches` in either
+    direction (so a row may hold more than ``k``); each value equals
+    :func:`pair_values` at that position, computed exactly (float64, the heaviest
+    block both are in); the diagonal and the pairs worth 0 are left out. Memory is
+    about ``n k`` plus the attendees' topic memberships.
+
+    Returns
+    -------
+    scipy.sparse.csr_array
+        (n, n) float64, symmetric, sorted indices.
+
+    Examples
+    --------
+    >>> from touchpoints.core.model import Attendee
+    >>> from touchpoints.core.topics import event_topics
+    >>> crowd = [Attendee("1", "Ann", interests=("chess",)),
+    ...          Attendee("2", "Bo", interests=("chess",)),
+    ...          Attendee("3", "Cy", interests=("pottery",))]
+    >>> sparse_pair_values(event_topics(crowd), k=1).toarray().tolist()
+    [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    n = vocabulary.n_attendees
+    partners = top_matches(vocabulary, k).partners.astype(np.int64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), partners.shape[1])
+    cols = partners.ravel()
+    found = (cols >= 0) & (cols != rows)
+    rows, cols = rows[found], cols[found]
+    keys = np.unique(np.concatenate([rows * n + cols, cols * n + rows]))
+    rows, cols = keys // n, keys % n
+    values = _block_values(_blocks(vocabulary), rows, cols, n)
+    matrix = sparse.csr_array((values, (rows, cols)), shape=(n, n), dtype=np.float64)
+    matrix.eliminate_zeros()
+    matrix.sort_indices()
+    return matrix
+
+
+def _block_values(
+    blocks: list[Block], rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], n: int
+) -> npt.NDArray[np.float64]:
+    """The best block weight of each pair (rows[p], cols[p]), clipped to [0, 1].
+
+    Pairs sorted by row are fastest. Every attendee's blocks are listed (CSR)
+    heaviest first, once as the row side and once as the column side of a block.
+    """
+    weights = np.array([w for w, _, _ in blocks], dtype=np.float64)
+    heaviest = np.argsort(-weights, kind="stable")
+    left_start, left = _memberships([blocks[b][1] for b in heaviest], n)
+    right_start, right = _memberships([blocks[b][2] for b in heaviest], n)
+    values = _best_shared(left_start, left, right_start, right, weights[heaviest], rows, cols)
     return np.clip(values, 0.0, 1.0)
+
+
+def _memberships(lists: list[list[int]], n: int) -> tuple[npt.NDArray[np.int64], ...]:
+    """Per attendee, the indices of the lists that hold them, in order (CSR)."""
+    sizes = np.array([len(x) for x in lists], dtype=np.int64)
+    members = np.concatenate(
+        [np.asarray(x, dtype=np.int64) for x in lists] + [np.zeros(0, np.int64)]
+    )
+    owners = np.repeat(np.arange(len(lists), dtype=np.int64), sizes)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    starts[1:] = np.cumsum(np.bincount(members, minlength=n))
+    return starts, owners[np.argsort(members, kind="stable")]
+
+
+@jit
+def _best_shared(
+    left_start: npt.NDArray[np.int64],
+    left: npt.NDArray[np.int64],
+    right_start: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float64],
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+) -> npt.NDArray[np.float64]:
+    """For each pair, the heaviest block with the row on its left and the column on its
+    right: mark the row's blocks, then walk the column's blocks heaviest first."""
+    values = np.zeros(len(rows), dtype=np.float64)
+    marked = np.full(len(weights), -1, dtype=np.int64)
+    current = -1
+    for p in range(len(rows)):
+        a, b = rows[p], cols[p]
+        if a != current:
+            current = a
+            for q in range(left_start[a], left_start[a + 1]):
+                marked[left[q]] = a
+        for q in range(right_start[b], right_start[b + 1]):
+            if marked[right[q]] == a:
+                values[p] = weights[right[q]]
+                break
+    return values

@@ -2,13 +2,22 @@
 
 Each round is a grouping problem (:mod:`touchpoints.core.plans.grouping`) over pair
 values: common ground, minus a penalty for pairs that met in an earlier round or
-session, minus a smaller one for acquaintances, and a prohibitive one for pairs that
-must be kept apart. Rounds are planned one after the other, each with its share of
-the time limit, so no pair meets twice while that is feasible.
+session, minus a smaller one for acquaintances; pairs the rules keep apart get a
+prohibitive value, groups kept together a compelling one, pinned people are fixed and
+table tags restrict who may sit where (:mod:`touchpoints.core.plans.rules`).
 
-Work in progress (issue 3): themes, explanations per seat, keep-together groups,
-pins and table tags, the loner guarantee as a hard goal, live repair, and the CLI
-come next.
+The plan is built in three phases, in the issue's order of importance:
+
+1. seat the rounds one after the other, each avoiding the pairs of the rounds before;
+2. swap people within rounds until no pair meets twice
+   (:func:`~touchpoints.core.plans.repeats.remove_repeats`), then re-seat one round at a
+   time against the others while the time lasts, keeping a plan only when it is better;
+3. the loner guarantee: whoever has nobody to talk to at their table is swapped next
+   to someone they share something with, without costing anybody else their hook.
+
+Values may be a dense matrix (exact, up to a few thousand people) or a sparse one
+(each person's best partners; tens of thousands of people): nothing here builds an
+``n x n`` array from a sparse input.
 """
 
 from __future__ import annotations
@@ -16,13 +25,18 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Collection, Sequence
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from touchpoints.core.plans.grouping import best_grouping
+from touchpoints.core.plans.repeats import remove_repeats
+from touchpoints.core.plans.rules import Rules, broken_rules, check_rules
 from touchpoints.errors import InfeasiblePlanError
 
 __all__ = [
@@ -30,19 +44,27 @@ __all__ = [
     "REPEAT_PENALTY",
     "PlanMetrics",
     "TablePlan",
+    "iter_table_plans",
+    "plan_metrics",
     "table_capacities",
     "table_plan",
 ]
 
-FloatMatrix = npt.NDArray[np.float64]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+#: Pair values: a dense (n, n) array, or a scipy sparse matrix (scipy is untyped).
+Values: TypeAlias = Any
 Pair = tuple[int, int]
+Progress = Callable[[str, float], None]
 
 #: Value taken off a pair that already met (common ground is at most 1).
 REPEAT_PENALTY = 2.0
 #: Value taken off a pair that already knows each other.
 ACQUAINTANCE_PENALTY = 1.0
-#: Value of a pair that must never share a table.
-_KEEP_APART = -1e6
+#: Value of a pair the rules keep apart, and of a pair they keep together.
+_KEEP_APART, _KEEP_TOGETHER = -1e6, 1e6
+#: Above this many people, repeats are removed by local swaps instead of the dense search.
+DENSE_REPEATS_LIMIT = 2_000
 
 
 def table_capacities(
@@ -82,259 +104,511 @@ def table_capacities(
 
 @dataclass(frozen=True, slots=True)
 class PlanMetrics:
-    """How good a plan is, round by round and overall."""
+    """How good a plan is, over all its rounds."""
 
-    hook_coverage: float  # share of people with a tablemate of positive value, of those who could
-    mean_hook: float  # mean over people of their best tablemate's value
-    repeated_pairs: int  # pairs sitting together again (earlier round or history)
+    hook_coverage: float  # share of seats with a tablemate of real common ground, of those possible
+    mean_hook: float  # mean over seats of the best tablemate's value (0 without one)
+    min_hook: float  # the weakest hook among seats that could have one (0: somebody has none)
+    repeated_pairs: int  # extra meetings: pairs sitting together again (earlier round or history)
     acquaintances_together: int
-    keep_apart_violations: int
+    rule_violations: int  # always 0 in a returned plan
+    total_value: float  # sum of within-table common ground over all rounds
 
 
 @dataclass(frozen=True, eq=False)
 class TablePlan:
-    """``rounds[r][i]`` is person i's table in round r (0-based)."""
+    """``rounds[r][i]`` is person i's table in round r (0-based).
+
+    ``unmatched`` lists the people who share nothing with anybody in the crowd: no
+    seating can give them a hook, and they are seated all the same.
+    """
 
     capacities: tuple[int, ...]
     rounds: tuple[tuple[int, ...], ...]
     metrics: PlanMetrics
+    unmatched: tuple[int, ...] = ()
+    seconds: float = 0.0
 
-
-def _pairs_matrix(n: int, pairs: Collection[Pair]) -> npt.NDArray[np.bool_]:
-    matrix = np.zeros((n, n), dtype=bool)
-    for a, b in pairs:
-        if a != b:
-            matrix[a, b] = matrix[b, a] = True
-    return matrix
-
-
-def _together(assignment: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-    same: npt.NDArray[np.bool_] = assignment[:, None] == assignment[None, :]
-    np.fill_diagonal(same, False)
-    return same
+    def score(self) -> tuple[float, ...]:
+        """Lexicographic goodness, best highest: rules, hooks, repeats, acquaintances, value."""
+        m = self.metrics
+        return (
+            -m.rule_violations,
+            m.hook_coverage,
+            -m.repeated_pairs,
+            -m.acquaintances_together,
+            m.total_value,
+        )
 
 
 def table_plan(
-    values: FloatMatrix,
+    values: Values,
     capacities: Sequence[int],
     rounds: int = 1,
     *,
+    rules: Rules | None = None,
     acquainted: Collection[Pair] = (),
-    keep_apart: Collection[Pair] = (),
     met_before: Collection[Pair] = (),
     time_limit: float = 10.0,
     seed: int | random.Random | None = None,
+    names: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> TablePlan:
-    """Seat ``n`` people at tables for ``rounds`` rounds.
+    """The best plan :func:`iter_table_plans` finds within ``time_limit`` seconds."""
+    plans = iter_table_plans(
+        values,
+        capacities,
+        rounds,
+        rules=rules,
+        acquainted=acquainted,
+        met_before=met_before,
+        time_limit=time_limit,
+        seed=seed,
+        names=names,
+        progress=progress,
+    )
+    return deque(plans, maxlen=1).pop()
+
+
+def iter_table_plans(
+    values: Values,
+    capacities: Sequence[int],
+    rounds: int = 1,
+    *,
+    rules: Rules | None = None,
+    acquainted: Collection[Pair] = (),
+    met_before: Collection[Pair] = (),
+    time_limit: float = 10.0,
+    seed: int | random.Random | None = None,
+    names: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> Iterator[TablePlan]:
+    """Seat ``n`` people at tables for ``rounds`` rounds; yield ever better plans.
 
     Parameters
     ----------
-    values : (n, n) array
-        Symmetric common-ground values of every pair (0 where none).
+    values : (n, n) array or scipy sparse matrix
+        Symmetric common-ground values of pairs (0 or absent where none).
     capacities : sequence of int
         Seats per table (:func:`table_capacities`); the seats may exceed the people.
     rounds : int
         Rotations; nobody meets the same person twice while that is feasible.
-    acquainted, keep_apart, met_before : collections of (i, j)
-        Pairs who already know each other (seated apart where possible), who must
-        never share a table (hard), and who met in earlier sessions.
+    rules : Rules, optional
+        Hard rules: keep-apart pairs, keep-together groups, pinned seats, table tags.
+    acquainted, met_before : collections of (i, j)
+        Pairs who already know each other (seated apart where possible), and pairs
+        who met in earlier sessions (not seated together again where possible).
     time_limit : float
-        Seconds for the whole plan: a quarter for seating the rounds one after the
-        other, the rest (while pairs meet twice) for swapping them apart.
+        Seconds for the whole plan; the first plan is always completed.
     seed : int, random.Random or None
-        Same seed, same plan (for the same time limit).
+        Same seed, same first plan; later ones depend on how far the time goes.
+    names : sequence of str, optional
+        Names for error messages about rules.
+    progress : callable(stage, seconds elapsed), optional
+        Called as the search moves on.
 
-    Returns
-    -------
+    Yields
+    ------
     TablePlan
+        Each better than the one before by :meth:`TablePlan.score`.
 
     Raises
     ------
     InfeasiblePlanError
-        When a keep-apart pair cannot be seated apart, or the people do not fit.
+        When the rules cannot hold (naming the rule), or the people do not fit.
     """
-    weights = np.array(values, dtype=np.float64)
-    n = weights.shape[0]
+    started = time.perf_counter()
+    deadline = started + time_limit
+    n = values.shape[0]
     if rounds < 1:
         raise ValueError(f"rounds must be at least 1, got {rounds}")
     caps = tuple(capacities)
     if sum(caps) < n:
         raise InfeasiblePlanError(f"{n} people do not fit {sum(caps)} seats")
-    low = _lower_bounds(caps, n)
+    rules = rules or Rules()
+    check_rules(rules, caps, n, names)
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
-    known = _pairs_matrix(n, acquainted)
-    apart = _pairs_matrix(n, keep_apart)
-    met = _pairs_matrix(n, met_before)
-    history = met.copy()
-    deadline = time.perf_counter() + time_limit
-    share = time_limit / (4 * rounds)
-    seatings: list[npt.NDArray[np.int64]] = []
-    for _ in range(rounds):  # first pass: each round avoids the rounds before it
-        seatings.append(_seat_round(weights, met, known, apart, low, caps, share, rng))
-        met |= _together(seatings[-1])
-    # then: swap people within rounds to remove the repeats that remain
-    if rounds > 1 and _repeats(seatings, history):
-        seatings = _remove_repeats(seatings, history, apart, deadline, rng)
-    for seating in seatings:
-        _give_everyone_a_hook(seating, weights, apart)
-    for seating in seatings:
-        broken = _together(seating) & apart
-        if broken.any():
-            a, b = np.argwhere(broken)[0]
-            raise InfeasiblePlanError(f"people {a} and {b} must be kept apart but cannot be")
-    plain = [tuple(int(t) for t in seating) for seating in seatings]
-    return TablePlan(caps, tuple(plain), _metrics(weights, plain, known, apart, history))
+    values = _symmetric(values)
+    setup = _Setup(values, caps, rules, acquainted, met_before, n)
 
+    def report(stage: str) -> None:
+        if progress is not None:
+            progress(stage, time.perf_counter() - started)
 
-def _remove_repeats(
-    seatings: list[npt.NDArray[np.int64]],
-    history: npt.NDArray[np.bool_],
-    apart: npt.NDArray[np.bool_],
-    deadline: float,
-    rng: random.Random,
-) -> list[npt.NDArray[np.int64]]:
-    """Tabu search over swaps of two people at different tables of the same round,
-    minimizing the pairs who meet more than once, as Dotú and Van Hentenryck do for
-    the social golfer problem [1]_. Keep-apart pairs are never seated together.
-
-    .. [1] Dotú, Van Hentenryck, "Scheduling social golfers locally", CPAIOR 2005.
-    """
-    seatings = [s.copy() for s in seatings]
-    n = len(seatings[0])
-    rows = np.arange(n)
-    count = _meetings(seatings, history)
-    conflicts = _conflicts(count)
-    near_apart = apart.astype(np.float64)
-    best, best_conflicts = [s.copy() for s in seatings], conflicts
-    tabu = np.zeros((len(seatings), n), dtype=np.int64)
-    noise = np.random.default_rng(rng.randrange(2**32))
-    step = stall = 0
-    while best_conflicts and time.perf_counter() < deadline:
-        step += 1
-        met_again = (count >= 2).astype(np.float64)
-        met = (count >= 1).astype(np.float64)
-        choice: tuple[float, int, int, int] | None = None
-        for r, seating in enumerate(seatings):
-            onehot = np.zeros((n, int(seating.max()) + 1))
-            onehot[rows, seating] = 1.0
-            leave = (met_again @ onehot)[rows, seating]  # conflicts i leaves behind
-            join = (met @ onehot)[:, seating]  # join[i, j]: i would sit with j's table
-            gain = leave[:, None] + leave[None, :] - join - join.T + 2.0 * met
-            # only swaps that move someone in a conflict in this round (Dotú & Van Hentenryck)
-            in_conflict = np.asarray(((count >= 2) & _together(seating)).any(axis=1), dtype=bool)
-            blocked = (seating[:, None] == seating[None, :]) | ~(
-                in_conflict[:, None] | in_conflict[None, :]
-            )
-            avoided = (near_apart @ onehot)[:, seating] > 0  # i must not join j's table
-            blocked |= avoided | avoided.T
-            is_tabu = (tabu[r][:, None] > step) | (tabu[r][None, :] > step)
-            blocked |= is_tabu & (conflicts - gain >= best_conflicts)
-            gain = np.where(blocked, -np.inf, gain + noise.random((n, n)) * 1e-3)
-            k = int(np.argmax(gain))
-            if np.isfinite(gain.flat[k]) and (choice is None or gain.flat[k] > choice[0]):
-                row, col = divmod(k, n)
-                choice = (float(gain.flat[k]), r, row, col)
-        if choice is None:  # every useful swap is tabu: perturb instead
-            stall = 1 << 30
-            row, col = rng.sample(range(n), 2)
-            choice = (0.0, rng.randrange(len(seatings)), row, col)
-        _, r, a, b = choice
-        count -= _together(seatings[r])
-        seatings[r][a], seatings[r][b] = seatings[r][b], seatings[r][a]
-        count += _together(seatings[r])
-        conflicts = _conflicts(count)
-        tenure = rng.randint(4, 12)
-        tabu[r, a] = tabu[r, b] = step + tenure
-        if conflicts < best_conflicts:
-            best, best_conflicts, stall = [s.copy() for s in seatings], conflicts, 0
+    seatings: list[IntArray] = []
+    share = time_limit / (4 * rounds) if rounds > 1 else time_limit
+    for r in range(rounds):  # phase 1: each round avoids the rounds before it
+        report(f"seating round {r + 1} of {rounds}")
+        seatings.append(setup.seat_round(seatings, share, rng))
+    best = setup.finish(seatings, started, names)
+    yield best
+    while time.perf_counter() < deadline:  # phase 2
+        if _repeat_count(seatings, setup.history_keys, setup.exempt_keys, n):
+            report("swapping people so that nobody meets twice")
+            seatings = setup.untangle(seatings, deadline, rng)
+            candidate = seatings
+        elif rounds > 1:
+            r = rng.randrange(rounds)
+            report(f"re-seating round {r + 1}")
+            others = seatings[:r] + seatings[r + 1 :]
+            left = deadline - time.perf_counter()
+            candidate = [*others[:r], setup.seat_round(others, min(share, left), rng), *others[r:]]
         else:
-            stall += 1
-        if stall > 50 * len(seatings):  # restart from the best with a few random swaps
-            seatings, stall = [s.copy() for s in best], 0
-            for _ in range(rng.randint(1, 4)):
-                r = rng.randrange(len(seatings))
-                a, b = rng.sample(range(n), 2)
-                seatings[r][a], seatings[r][b] = seatings[r][b], seatings[r][a]
-            count = _meetings(seatings, history)
-            conflicts = _conflicts(count)
+            break
+        plan = setup.finish(candidate, started, names)
+        if plan.score() > best.score():
+            seatings, best = candidate, plan
+            yield best
+
+
+def plan_metrics(
+    values: Values,
+    capacities: Sequence[int],
+    seatings: Sequence[Sequence[int]],
+    *,
+    rules: Rules | None = None,
+    acquainted: Collection[Pair] = (),
+    met_before: Collection[Pair] = (),
+) -> PlanMetrics:
+    """The metrics of any seating, planned here or elsewhere (a hand-made one, a
+    baseline), measured exactly as :func:`table_plan` measures its own."""
+    values = _symmetric(values)
+    setup = _Setup(
+        values, tuple(capacities), rules or Rules(), acquainted, met_before, values.shape[0]
+    )
+    return _metrics(setup, [np.asarray(s, dtype=np.int64) for s in seatings])
+
+
+class _Setup:
+    """What stays the same across rounds: values, penalties and rules."""
+
+    def __init__(
+        self,
+        values: Values,
+        capacities: tuple[int, ...],
+        rules: Rules,
+        acquainted: Collection[Pair],
+        met_before: Collection[Pair],
+        n: int,
+    ) -> None:
+        self.values, self.capacities, self.rules, self.n = values, capacities, rules, n
+        self.low = _lower_bounds(capacities, n)
+        self.exempt_keys = _keys(rules.exempt_pairs(), n)
+        self.history_keys = np.setdiff1d(_keys(met_before, n), self.exempt_keys)
+        self.known_keys = np.setdiff1d(_keys(acquainted, n), self.exempt_keys)
+        self.apart_keys = _keys(rules.keep_apart, n)
+        together = {(a, b) for g in rules.keep_together for a in g for b in g if a < b}
+        self.together_keys = _keys(together, n)
+        self.pins = rules.pins()
+        self.needs, self.has = rules.tag_bits(n, len(capacities))
+        self.movable = np.ones(n, dtype=bool)
+        self.movable[list(rules.fixed_people())] = False
+        self.could = _row_max(values) > 0
+
+    def weights(self, met_keys: IntArray) -> Values:
+        """Pair values with the penalties and rules of one round's grouping."""
+        keys = [met_keys, self.known_keys, self.apart_keys, self.together_keys]
+        amounts = [-REPEAT_PENALTY, -ACQUAINTANCE_PENALTY, _KEEP_APART, _KEEP_TOGETHER]
+        rows, cols, data = [], [], []
+        for k, amount in zip(keys, amounts, strict=True):
+            a, b = np.divmod(k, self.n)
+            rows += [a, b]
+            cols += [b, a]
+            data += [np.full(len(k), amount)] * 2
+        penalty = sparse.csr_matrix(
+            (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(self.n, self.n),
+        )
+        if sparse.issparse(self.values):
+            return sparse.csr_matrix(self.values + penalty)
+        return np.asarray(self.values + penalty.toarray(), dtype=np.float64)
+
+    def seat_round(self, others: list[IntArray], seconds: float, rng: random.Random) -> IntArray:
+        """One round's seating, avoiding the pairs of ``others`` and the history."""
+        met = np.union1d(self.history_keys, _seated_keys(others, self.n))
+        met = np.setdiff1d(met, self.exempt_keys)
+        try:
+            grouping = best_grouping(
+                self.weights(met),
+                self.low,
+                self.capacities,
+                time_limit=seconds,
+                seed=rng,
+                fixed=self.pins,
+                needs=self.needs,
+                has=self.has,
+            )
+        except ValueError as error:
+            raise InfeasiblePlanError(str(error)) from None
+        return grouping.assignment.astype(np.int64)
+
+    def untangle(
+        self, seatings: list[IntArray], deadline: float, rng: random.Random
+    ) -> list[IntArray]:
+        """Swap people within rounds until no pair meets twice (or time is up)."""
+        if self.n > DENSE_REPEATS_LIMIT:
+            return _untangle_locally(seatings, self, rng)
+        pairs = [np.stack(np.divmod(k, self.n), axis=1) for k in self._rule_keys()]
+        return remove_repeats(
+            seatings,
+            met_before=pairs[0],
+            apart=pairs[1],
+            exempt=pairs[2],
+            movable=self.movable,
+            needs=self.needs,
+            has=self.has,
+            values=_dense(self.values),
+            time_limit=max(0.0, min(1.0, deadline - time.perf_counter())),
+            seed=rng.randrange(2**31),
+        )
+
+    def _rule_keys(self) -> tuple[IntArray, IntArray, IntArray]:
+        return self.history_keys, self.apart_keys, self.exempt_keys
+
+    def finish(
+        self, seatings: list[IntArray], started: float, names: Sequence[str] | None
+    ) -> TablePlan:
+        """A plan from the search's seatings: hooks given, rules checked, metrics taken."""
+        final = [seating.copy() for seating in seatings]
+        for r, seating in enumerate(final):
+            others = final[:r] + final[r + 1 :]
+            _give_everyone_a_hook(seating, self, _seated_keys(others, self.n))
+        for seating in final:
+            broken = broken_rules(self.rules, seating, names)
+            if broken:
+                raise InfeasiblePlanError(f"no seating found that keeps the rules: {broken[0]}")
+        unmatched = tuple(int(p) for p in np.flatnonzero(~self.could))
+        return TablePlan(
+            self.capacities,
+            tuple(tuple(int(t) for t in s) for s in final),
+            _metrics(self, final),
+            unmatched,
+            time.perf_counter() - started,
+        )
+
+
+def _symmetric(values: Values) -> Values:
+    if sparse.issparse(values):
+        matrix = sparse.csr_matrix(values, dtype=np.float64)
+        matrix = matrix.maximum(matrix.T).tocsr()
+        matrix.setdiag(0.0)
+        matrix.eliminate_zeros()
+        return matrix
+    dense = np.array(values, dtype=np.float64)
+    np.fill_diagonal(dense, 0.0)
+    return dense
+
+
+def _dense(values: Values) -> FloatArray:
+    if sparse.issparse(values):
+        return np.asarray(values.toarray(), dtype=np.float64)
+    return np.asarray(values)
+
+
+def _submatrix(values: Values, index: IntArray) -> FloatArray:
+    """The dense values among the people of ``index``."""
+    if sparse.issparse(values):
+        return np.asarray(values[index][:, index].toarray(), dtype=np.float64)
+    return np.asarray(values[np.ix_(index, index)])
+
+
+def _row_max(values: Values) -> FloatArray:
+    if sparse.issparse(values):
+        return np.asarray(values.max(axis=1).toarray(), dtype=np.float64).ravel()
+    return np.asarray(values.max(axis=1, initial=0.0), dtype=np.float64)
+
+
+def _lookup(values: Values, rows: IntArray, cols: IntArray) -> FloatArray:
+    """The values of pairs (rows[k], cols[k])."""
+    if len(rows) == 0:
+        return np.zeros(0)
+    if sparse.issparse(values):
+        return np.asarray(values[rows, cols], dtype=np.float64).ravel()
+    return np.asarray(values[rows, cols], dtype=np.float64)
+
+
+def _keys(pairs: Iterable[Pair], n: int) -> IntArray:
+    """Pairs as sorted unique integers ``min * n + max`` (self-pairs dropped)."""
+    flat = np.array([(min(a, b), max(a, b)) for a, b in pairs if a != b], dtype=np.int64)
+    if len(flat) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(flat[:, 0] * n + flat[:, 1])
+
+
+def _table_pairs(seating: IntArray) -> tuple[IntArray, IntArray]:
+    """Every pair (i < j) sharing a table, as two arrays."""
+    order = np.argsort(seating, kind="stable")
+    tables, starts, sizes = np.unique(seating[order], return_index=True, return_counts=True)
+    rows, cols = [], []
+    for size in np.unique(sizes):
+        if size < 2:
+            continue
+        chosen = starts[sizes == size]
+        members = order[chosen[:, None] + np.arange(size)[None, :]]  # (tables, size)
+        a, b = np.triu_indices(int(size), 1)
+        left, right = members[:, a].ravel(), members[:, b].ravel()
+        rows.append(np.minimum(left, right))
+        cols.append(np.maximum(left, right))
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(rows).astype(np.int64), np.concatenate(cols).astype(np.int64)
+
+
+def _seated_keys(seatings: Sequence[IntArray], n: int) -> IntArray:
+    """Keys of the pairs sharing a table in any of ``seatings``."""
+    parts = [rows * n + cols for rows, cols in map(_table_pairs, seatings)]
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _repeat_count(seatings: Sequence[IntArray], history: IntArray, exempt: IntArray, n: int) -> int:
+    """Extra meetings: each time a pair sits together after its first meeting."""
+    parts = [history] + [rows * n + cols for rows, cols in map(_table_pairs, seatings)]
+    meetings = np.concatenate(parts)
+    meetings = meetings[~np.isin(meetings, exempt)]
+    return int(len(meetings) - len(np.unique(meetings)))
+
+
+def _untangle_locally(
+    seatings: list[IntArray], setup: _Setup, rng: random.Random
+) -> list[IntArray]:
+    """For big events: move each person of a repeated pair by one swap with somebody
+    at another table, when the swap repeats nothing and breaks no rule."""
+    seatings = [s.copy() for s in seatings]
+    n = setup.n
+    for r, seating in enumerate(seatings):
+        others = seatings[:r] + seatings[r + 1 :]
+        met = set(np.union1d(setup.history_keys, _seated_keys(others, n)).tolist())
+        exempt = set(setup.exempt_keys.tolist())
+        rows, cols = _table_pairs(seating)
+        keys = rows * n + cols
+        clashes = [(int(a), int(b)) for a, b, k in zip(rows, cols, keys, strict=True) if k in met]
+        members = _members(seating)
+        for a, b in clashes:
+            if seating[a] != seating[b] or (a * n + b) in exempt:
+                continue
+            person = a if setup.movable[a] else b
+            if not setup.movable[person]:
+                continue
+            for _ in range(200):
+                other = rng.randrange(n)
+                if _swap_ok(seating, members, setup, person, other, met, exempt):
+                    _swap(seating, members, person, other)
+                    break
+    return seatings
+
+
+def _members(seating: IntArray) -> dict[int, list[int]]:
+    tables: dict[int, list[int]] = {}
+    for person, table in enumerate(seating.tolist()):
+        tables.setdefault(table, []).append(person)
+    return tables
+
+
+def _swap(seating: IntArray, members: dict[int, list[int]], a: int, b: int) -> None:
+    ta, tb = int(seating[a]), int(seating[b])
+    members[ta].remove(a)
+    members[tb].remove(b)
+    members[ta].append(b)
+    members[tb].append(a)
+    seating[a], seating[b] = tb, ta
+
+
+def _swap_ok(
+    seating: IntArray,
+    members: dict[int, list[int]],
+    setup: _Setup,
+    a: int,
+    b: int,
+    met: set[int],
+    exempt: set[int],
+) -> bool:
+    """Whether swapping a and b breaks no rule and makes no pair meet again."""
+    ta, tb = int(seating[a]), int(seating[b])
+    if ta == tb or not (setup.movable[a] and setup.movable[b]):
+        return False
+    if setup.needs[a] & ~setup.has[tb] or setup.needs[b] & ~setup.has[ta]:
+        return False
+    n = setup.n
+    apart = setup.apart_keys
+    for person, table, leaving in ((a, tb, b), (b, ta, a)):
+        for mate in members[table]:
+            if mate == leaving:
+                continue
+            key = min(person, mate) * n + max(person, mate)
+            if (key in met and key not in exempt) or _contains(apart, key):
+                return False
+    return True
+
+
+def _contains(sorted_keys: IntArray, key: int) -> bool:
+    i = int(np.searchsorted(sorted_keys, key))
+    return i < len(sorted_keys) and int(sorted_keys[i]) == key
+
+
+def _hooks(values: Values, seating: IntArray) -> FloatArray:
+    """Each person's best value with a tablemate (0 without one)."""
+    rows, cols = _table_pairs(seating)
+    weight = _lookup(values, rows, cols)
+    best = np.zeros(len(seating))
+    np.maximum.at(best, rows, weight)
+    np.maximum.at(best, cols, weight)
     return best
 
 
-def _conflicts(count: npt.NDArray[np.int64]) -> int:
-    """Meetings beyond the first, over all pairs."""
-    return int(np.triu(np.clip(count - 1, 0, None), 1).sum())
-
-
-def _give_everyone_a_hook(
-    seating: npt.NDArray[np.int64], weights: FloatMatrix, apart: npt.NDArray[np.bool_]
-) -> None:
+def _give_everyone_a_hook(seating: IntArray, setup: _Setup, met_elsewhere: IntArray) -> None:
     """The loner guarantee: seat each person without a hook next to someone they share
-    something with, by a swap that leaves nobody else without one (in place)."""
-    n = len(seating)
-    for person in range(n):
-        if _has_hook(seating, weights, person) or not (weights[person] > 0).any():
-            continue
-        for partner in np.argsort(-weights[person], kind="stable"):
-            if weights[person, partner] <= 0:
+    something with, by a swap that breaks no rule and leaves nobody else without a
+    hook -- first among swaps that repeat no pair, then among any (in place)."""
+    hooks = _hooks(setup.values, seating)
+    lonely = np.flatnonzero((hooks <= 0) & setup.could & setup.movable)
+    if len(lonely) == 0:
+        return
+    members = _members(seating)
+    met = set(met_elsewhere.tolist())
+    exempt = set(setup.exempt_keys.tolist())
+    for person in lonely.tolist():
+        for strict in (True, False):
+            if _hook_swap(seating, members, setup, person, met if strict else set(), exempt):
                 break
-            if _swap_in(seating, weights, apart, person, int(partner)):
-                break
 
 
-def _has_hook(seating: npt.NDArray[np.int64], weights: FloatMatrix, person: int) -> bool:
-    mates = (seating == seating[person]) & (np.arange(len(seating)) != person)
-    return bool((weights[person, mates] > 0).any())
+def _partners(values: Values, person: int, limit: int = 20) -> list[int]:
+    """The people ``person`` shares most with, best first."""
+    if sparse.issparse(values):
+        row = values.getrow(person)
+        order = np.argsort(-row.data, kind="stable")[:limit]
+        return [int(row.indices[k]) for k in order if row.data[k] > 0]
+    order = np.argsort(-values[person], kind="stable")[:limit]
+    return [int(p) for p in order if values[person, p] > 0]
 
 
-def _swap_in(
-    seating: npt.NDArray[np.int64],
-    weights: FloatMatrix,
-    apart: npt.NDArray[np.bool_],
+def _hook_swap(
+    seating: IntArray,
+    members: dict[int, list[int]],
+    setup: _Setup,
     person: int,
-    partner: int,
+    met: set[int],
+    exempt: set[int],
 ) -> bool:
-    """Swap ``person`` with someone at ``partner``'s table if nobody loses a hook."""
-    home, target = int(seating[person]), int(seating[partner])
-    before = [p for p in range(len(seating)) if _has_hook(seating, weights, p)]
-    for other in np.flatnonzero(seating == target):
-        if other == partner:
-            continue
-        seating[person], seating[other] = target, home
-        together = _together(seating)
-        if not (together & apart).any() and all(_has_hook(seating, weights, p) for p in before):
+    home = int(seating[person])
+    for partner in _partners(setup.values, person):
+        target = int(seating[partner])
+        if target == home:
             return True
-        seating[person], seating[other] = home, target
+        involved = np.array(members[home] + members[target])
+        local = _submatrix(setup.values, involved)
+        before = _hooks(local, seating[involved]) > 0
+        for other in list(members[target]):
+            if other == partner or not _swap_ok(
+                seating, members, setup, person, other, met, exempt
+            ):
+                continue
+            _swap(seating, members, person, other)
+            after = _hooks(local, seating[involved]) > 0
+            if after[involved == person].all() and not (before & ~after).any():
+                return True
+            _swap(seating, members, person, other)
     return False
-
-
-def _seat_round(
-    weights: FloatMatrix,
-    met: npt.NDArray[np.bool_],
-    known: npt.NDArray[np.bool_],
-    apart: npt.NDArray[np.bool_],
-    low: list[int],
-    capacities: tuple[int, ...],
-    seconds: float,
-    rng: random.Random,
-) -> npt.NDArray[np.int64]:
-    penalized = weights - REPEAT_PENALTY * met - ACQUAINTANCE_PENALTY * known
-    penalized[apart] = _KEEP_APART
-    return best_grouping(penalized, low, capacities, time_limit=seconds, seed=rng).assignment
-
-
-def _meetings(
-    seatings: list[npt.NDArray[np.int64]], history: npt.NDArray[np.bool_]
-) -> npt.NDArray[np.int64]:
-    """How often each pair meets: in the history and in the seatings."""
-    count = history.astype(np.int64)
-    for seating in seatings:
-        count += _together(seating)
-    return count
-
-
-def _repeats(seatings: list[npt.NDArray[np.int64]], history: npt.NDArray[np.bool_]) -> int:
-    """Pairs that sit together more than once (or again after the history)."""
-    return _conflicts(_meetings(seatings, history))
 
 
 def _lower_bounds(capacities: tuple[int, ...], people: int) -> list[int]:
@@ -346,31 +620,27 @@ def _lower_bounds(capacities: tuple[int, ...], people: int) -> list[int]:
     return [max(1 if people >= len(capacities) else 0, c - per_table) for c in capacities]
 
 
-def _metrics(
-    weights: FloatMatrix,
-    seatings: list[tuple[int, ...]],
-    known: npt.NDArray[np.bool_],
-    apart: npt.NDArray[np.bool_],
-    history: npt.NDArray[np.bool_],
-) -> PlanMetrics:
-    n = weights.shape[0]
-    could = (weights > 0).any(axis=1)
-    covered, hooks, repeats, acquainted, violations = 0, 0.0, 0, 0, 0
-    seen = history.copy()
+def _metrics(setup: _Setup, seatings: list[IntArray]) -> PlanMetrics:
+    n = setup.n
+    covered, hooks, weakest, total, acquainted, violations = 0, 0.0, math.inf, 0.0, 0, 0
     for seating in seatings:
-        together = _together(np.array(seating))
-        best = np.where(together, weights, -np.inf).max(axis=1, initial=-np.inf)
-        covered += int(((best > 0) & could).sum())
-        hooks += float(np.clip(best, 0, None).sum())
-        repeats += int(np.triu(together & seen, 1).sum())
-        acquainted += int(np.triu(together & known, 1).sum())
-        violations += int(np.triu(together & apart, 1).sum())
-        seen |= together
-    possible = int(could.sum()) * len(seatings)
+        rows, cols = _table_pairs(seating)
+        weight = _lookup(setup.values, rows, cols)
+        total += float(weight.sum())
+        best = _hooks(setup.values, seating)
+        covered += int(((best > 0) & setup.could).sum())
+        hooks += float(best.sum())
+        if setup.could.any():
+            weakest = min(weakest, float(best[setup.could].min()))
+        acquainted += int(np.isin(rows * n + cols, setup.known_keys).sum())
+        violations += len(broken_rules(setup.rules, seating))
+    possible = int(setup.could.sum()) * len(seatings)
     return PlanMetrics(
         hook_coverage=covered / possible if possible else 1.0,
         mean_hook=hooks / (n * len(seatings)) if n else 0.0,
-        repeated_pairs=repeats,
+        min_hook=weakest if math.isfinite(weakest) else 0.0,
+        repeated_pairs=_repeat_count(seatings, setup.history_keys, setup.exempt_keys, n),
         acquaintances_together=acquainted,
-        keep_apart_violations=violations,
+        rule_violations=violations,
+        total_value=total,
     )

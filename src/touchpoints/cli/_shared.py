@@ -1,0 +1,108 @@
+"""What every command shares: reading registrations, progress bars, one-line errors."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from touchpoints.core.model import Attendee
+from touchpoints.core.topics import Vocabulary, event_topics
+from touchpoints.demo import DEMO_FILENAME, demo_event_bytes
+from touchpoints.errors import TouchpointsError
+from touchpoints.files.registrations import (
+    ImportResult,
+    read_registrations,
+    read_registrations_path,
+)
+
+__all__ = [
+    "ErrorsAsMessages",
+    "err",
+    "input_options",
+    "progress_bars",
+    "read_input",
+    "topics_of",
+]
+
+err = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress callback drawing bars on stderr (only when it is a terminal)."""
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    tasks: dict[str, Any] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bars.add_task(stage, total=total if total > 0 else None)
+        bars.update(tasks[stage], completed=done, total=total if total > 0 else None)
+
+    with bars:
+        yield report
+
+
+def _parse_columns(values: tuple[str, ...]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for value in values:
+        field, sep, header = value.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise click.UsageError(f"--column expects FIELD=HEADER, got {value!r}")
+        mapping[field.strip()] = header.strip()
+    return mapping
+
+
+def read_input(file: str | None, demo: bool, columns: tuple[str, ...]) -> ImportResult:
+    if demo == (file is not None):
+        raise click.UsageError("give a registration FILE, or --demo for the bundled demo event")
+    mapping = _parse_columns(columns) or None
+    if file is None:
+        return read_registrations(
+            io.BytesIO(demo_event_bytes()), filename=DEMO_FILENAME, mapping=mapping
+        )
+    return read_registrations_path(file, mapping=mapping)
+
+
+def input_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """FILE, --demo and --column, shared by every command that reads registrations."""
+    command = click.option(
+        "--column",
+        "columns",
+        multiple=True,
+        metavar="FIELD=HEADER",
+        help="Take FIELD from column HEADER (repeatable), e.g. --column interests='Topics'.",
+    )(command)
+    command = click.option("--demo", is_flag=True, help="Use the bundled demo event.")(command)
+    return click.argument("file", required=False, type=click.Path(dir_okay=False))(command)
+
+
+def topics_of(result: ImportResult, attendees: Sequence[Attendee] | None = None) -> Vocabulary:
+    """The event's topics (of ``attendees``, by default the file's), after its warnings."""
+    for warning in result.warnings:
+        err.print(f"[yellow]note:[/] {warning}", markup=True, highlight=False)
+    with progress_bars() as report:
+        return event_topics(result.attendees if attendees is None else attendees, progress=report)
+
+
+class ErrorsAsMessages(click.Group):
+    """Turns errors the library raises on purpose into one line and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TouchpointsError as exc:
+            raise click.ClickException(exc.message) from exc
