@@ -57,12 +57,16 @@ Values: TypeAlias = Any
 Pair = tuple[int, int]
 Progress = Callable[[str, float], None]
 
-#: Value taken off a pair that already met (common ground is at most 1).
-REPEAT_PENALTY = 2.0
-#: Value taken off a pair that already knows each other.
-ACQUAINTANCE_PENALTY = 1.0
+#: Value taken off a pair that already met, per seat at the largest table: more than a
+#: person can gain by staying (common ground is at most 1 a pair), so no repeat pays.
+REPEAT_PENALTY = 1.0
+#: Value taken off acquaintances sitting together, per seat at the largest table.
+ACQUAINTANCE_PENALTY = 0.5
 #: Value of a pair the rules keep apart, and of a pair they keep together.
 _KEEP_APART, _KEEP_TOGETHER = -1e6, 1e6
+#: Above this many people each round is seated by the sparse solver, whose steps cost
+#: table size x partners rather than n^2 (the values stay exact when given dense).
+DENSE_SOLVER_LIMIT = 400
 #: Above this many people, repeats are removed by local swaps instead of the dense search.
 DENSE_REPEATS_LIMIT = 2_000
 
@@ -242,16 +246,19 @@ def iter_table_plans(
         seatings.append(setup.seat_round(seatings, share, rng))
     best = setup.finish(seatings, started, names)
     yield best
-    while time.perf_counter() < deadline:  # phase 2
-        if _repeat_count(seatings, setup.history_keys, setup.exempt_keys, n):
+    untangled = False
+    while True:  # phase 2
+        left = deadline - time.perf_counter()
+        if _repeat_count(seatings, setup.history_keys, setup.exempt_keys, n) and (
+            left > 0 or not untangled
+        ):  # removing repeats outranks the time limit once: it is quick
             report("swapping people so that nobody meets twice")
-            seatings = setup.untangle(seatings, deadline, rng)
-            candidate = seatings
-        elif rounds > 1:
+            seatings = setup.untangle(seatings, max(left, min(1.0, time_limit / 10)), rng)
+            candidate, untangled = seatings, True
+        elif rounds > 1 and left > 0:
             r = rng.randrange(rounds)
             report(f"re-seating round {r + 1}")
             others = seatings[:r] + seatings[r + 1 :]
-            left = deadline - time.perf_counter()
             candidate = [*others[:r], setup.seat_round(others, min(share, left), rng), *others[r:]]
         else:
             break
@@ -308,7 +315,13 @@ class _Setup:
     def weights(self, met_keys: IntArray) -> Values:
         """Pair values with the penalties and rules of one round's grouping."""
         keys = [met_keys, self.known_keys, self.apart_keys, self.together_keys]
-        amounts = [-REPEAT_PENALTY, -ACQUAINTANCE_PENALTY, _KEEP_APART, _KEEP_TOGETHER]
+        seats = max(self.capacities)
+        amounts = [
+            -REPEAT_PENALTY * seats,
+            -ACQUAINTANCE_PENALTY * seats,
+            _KEEP_APART,
+            _KEEP_TOGETHER,
+        ]
         rows, cols, data = [], [], []
         for k, amount in zip(keys, amounts, strict=True):
             a, b = np.divmod(k, self.n)
@@ -319,8 +332,8 @@ class _Setup:
             (np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))),
             shape=(self.n, self.n),
         )
-        if sparse.issparse(self.values):
-            return sparse.csr_matrix(self.values + penalty)
+        if sparse.issparse(self.values) or self.n > DENSE_SOLVER_LIMIT:
+            return sparse.csr_matrix(sparse.csr_matrix(self.values) + penalty)
         return np.asarray(self.values + penalty.toarray(), dtype=np.float64)
 
     def seat_round(self, others: list[IntArray], seconds: float, rng: random.Random) -> IntArray:
@@ -343,27 +356,27 @@ class _Setup:
         return grouping.assignment.astype(np.int64)
 
     def untangle(
-        self, seatings: list[IntArray], deadline: float, rng: random.Random
+        self, seatings: list[IntArray], seconds: float, rng: random.Random
     ) -> list[IntArray]:
-        """Swap people within rounds until no pair meets twice (or time is up)."""
+        """Swap people within rounds until no pair meets twice (or ``seconds`` are up)."""
         if self.n > DENSE_REPEATS_LIMIT:
             return _untangle_locally(seatings, self, rng)
-        pairs = [np.stack(np.divmod(k, self.n), axis=1) for k in self._rule_keys()]
+        met, apart, exempt = (
+            np.stack(np.divmod(keys, self.n), axis=1)
+            for keys in (self.history_keys, self.apart_keys, self.exempt_keys)
+        )
         return remove_repeats(
             seatings,
-            met_before=pairs[0],
-            apart=pairs[1],
-            exempt=pairs[2],
+            met_before=met,
+            apart=apart,
+            exempt=exempt,
             movable=self.movable,
             needs=self.needs,
             has=self.has,
             values=_dense(self.values),
-            time_limit=max(0.0, min(1.0, deadline - time.perf_counter())),
+            time_limit=seconds,
             seed=rng.randrange(2**31),
         )
-
-    def _rule_keys(self) -> tuple[IntArray, IntArray, IntArray]:
-        return self.history_keys, self.apart_keys, self.exempt_keys
 
     def finish(
         self, seatings: list[IntArray], started: float, names: Sequence[str] | None
@@ -471,14 +484,15 @@ def _repeat_count(seatings: Sequence[IntArray], history: IntArray, exempt: IntAr
 def _untangle_locally(
     seatings: list[IntArray], setup: _Setup, rng: random.Random
 ) -> list[IntArray]:
-    """For big events: move each person of a repeated pair by one swap with somebody
-    at another table, when the swap repeats nothing and breaks no rule."""
+    """For big events: move one person of each repeated pair by a swap with somebody at
+    another table, when the swap repeats nothing and breaks no rule -- first beside
+    someone they share something with, so that nobody is left without a hook."""
     seatings = [s.copy() for s in seatings]
     n = setup.n
+    exempt = set(setup.exempt_keys.tolist())
     for r, seating in enumerate(seatings):
         others = seatings[:r] + seatings[r + 1 :]
         met = set(np.union1d(setup.history_keys, _seated_keys(others, n)).tolist())
-        exempt = set(setup.exempt_keys.tolist())
         rows, cols = _table_pairs(seating)
         keys = rows * n + cols
         clashes = [(int(a), int(b)) for a, b, k in zip(rows, cols, keys, strict=True) if k in met]
@@ -486,15 +500,42 @@ def _untangle_locally(
         for a, b in clashes:
             if seating[a] != seating[b] or (a * n + b) in exempt:
                 continue
-            person = a if setup.movable[a] else b
-            if not setup.movable[person]:
-                continue
-            for _ in range(200):
-                other = rng.randrange(n)
-                if _swap_ok(seating, members, setup, person, other, met, exempt):
-                    _swap(seating, members, person, other)
+            for person in (a, b) if setup.movable[a] else (b,):
+                if setup.movable[person] and _move_apart(
+                    seating, members, setup, person, met, exempt, rng
+                ):
                     break
     return seatings
+
+
+def _move_apart(
+    seating: IntArray,
+    members: dict[int, list[int]],
+    setup: _Setup,
+    person: int,
+    met: set[int],
+    exempt: set[int],
+    rng: random.Random,
+) -> bool:
+    """Swap ``person`` to another table: beside a partner where possible (keeping
+    everybody's hook), else anywhere."""
+    near = [o for p in _partners(setup.values, person, 30) for o in members[int(seating[p])]]
+    for other in near:
+        if not _swap_ok(seating, members, setup, person, other, met, exempt):
+            continue
+        involved = np.array(members[int(seating[person])] + members[int(seating[other])])
+        local = _submatrix(setup.values, involved)
+        before = _hooks(local, seating[involved]) > 0
+        _swap(seating, members, person, other)
+        if not (before & ~(_hooks(local, seating[involved]) > 0)).any():
+            return True
+        _swap(seating, members, person, other)
+    for _ in range(200):
+        other = rng.randrange(setup.n)
+        if _swap_ok(seating, members, setup, person, other, met, exempt):
+            _swap(seating, members, person, other)
+            return True
+    return False
 
 
 def _members(seating: IntArray) -> dict[int, list[int]]:
