@@ -6,7 +6,12 @@ from hypothesis import strategies as st
 
 from tests.core.crowds import SOCCER_CROWD, crowds
 from touchpoints.core.common_ground import common_ground
-from touchpoints.core.plans.objective import pair_values, sparse_pair_values
+from touchpoints.core.plans.objective import (
+    pair_values,
+    pair_values_at,
+    plan_values,
+    sparse_pair_values,
+)
 from touchpoints.core.topics import event_topics
 
 
@@ -51,3 +56,20 @@ def test_sparse_pair_values_keep_everybodys_best_partners():
     best = np.sort(dense, axis=1)[:, -2:]
     kept = np.sort(values, axis=1)[:, -2:]
     assert np.array_equal(kept, best)
+
+
+@given(crowds)
+def test_pair_values_at_equal_pair_values_for_any_pairs(crowd):
+    vocabulary = event_topics(crowd)
+    dense = pair_values(vocabulary)
+    rows, cols = np.nonzero(np.ones_like(dense))
+
+    assert np.array_equal(pair_values_at(vocabulary, rows, cols), dense[rows, cols])
+
+
+def test_plan_values_are_dense_for_small_events_unless_told_otherwise():
+    vocabulary = event_topics(SOCCER_CROWD)
+
+    assert isinstance(plan_values(vocabulary), np.ndarray)
+    assert not isinstance(plan_values(vocabulary, dense=False), np.ndarray)
+    assert np.array_equal(plan_values(vocabulary, dense=False).toarray(), pair_values(vocabulary))

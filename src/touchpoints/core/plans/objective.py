@@ -21,7 +21,7 @@ from touchpoints.core.common_ground import RELATED_WEIGHT, related_score
 from touchpoints.core.plans._jit import jit
 from touchpoints.core.topics import Vocabulary
 
-__all__ = ["DENSE_LIMIT", "pair_values", "plan_values", "sparse_pair_values"]
+__all__ = ["DENSE_LIMIT", "pair_values", "pair_values_at", "plan_values", "sparse_pair_values"]
 
 #: Up to this many attendees planners get every pair (8 n^2 bytes: 32 MB at 2,000).
 DENSE_LIMIT = 2_000
@@ -121,6 +121,16 @@ def sparse_pair_values(vocabulary: Vocabulary, k: int = 30) -> sparse.csr_array:
     matrix.eliminate_zeros()
     matrix.sort_indices()
     return matrix
+
+
+def pair_values_at(
+    vocabulary: Vocabulary, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """The exact common-ground values of the pairs (rows[p], cols[p]), for any pairs
+    (say, everybody seated together in a plan), without building a matrix; 0 for a
+    person with themselves."""
+    values = _block_values(_blocks(vocabulary), rows, cols, vocabulary.n_attendees)
+    return np.where(rows == cols, 0.0, values)
 
 
 def _block_values(

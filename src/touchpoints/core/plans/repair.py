@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from touchpoints.core.plans.rules import Rules, broken_rules, check_rules
+from touchpoints.core.plans.tables import HOOK_MIN
 from touchpoints.errors import InfeasiblePlanError
 
 __all__ = ["Move", "RoundRepair", "repair_round"]
@@ -103,7 +104,7 @@ class _Round:
     def best_free_seat(self, person: int, exclude: int = _NOT_SEATED) -> int | None:
         """The table with a free seat where ``person`` shares most (a hook first)."""
         choices = [
-            (self.hook(person, t) > 0, self.value(person, t), -t)
+            (self.hook(person, t) >= HOOK_MIN, self.value(person, t), -t)
             for t in range(len(self.capacities))
             if t != exclude and self.free(t) > 0 and self.may_sit(person, t)
         ]
@@ -234,19 +235,21 @@ def _fill(state: _Round, table: int, need: int) -> None:
 
 def _rehook(state: _Round) -> None:
     """Move people left without a hook to a free seat beside one, if nobody loses theirs."""
-    could = state.values.max(axis=1) > 0
+    could = state.values.max(axis=1) >= HOOK_MIN
     for person in range(len(state.seating)):
         home = int(state.seating[person])
         if home < 0 or person in state.fixed or not could[person]:
             continue
-        if state.hook(person, home) > 0:
+        if state.hook(person, home) >= HOOK_MIN:
             continue
         if len(state.members(home)) - 1 < _minimum(state.capacities[home]):
             continue
         target = state.best_free_seat(person, exclude=home)
-        if target is None or state.hook(person, target) <= 0:
+        if target is None or state.hook(person, target) < HOOK_MIN:
             continue
         stay = [p for p in state.members(home) if p != person]
-        if any(state.hook(p, home) > 0 and state.values[p, stay].max() <= 0 for p in stay):
+        if any(
+            state.hook(p, home) >= HOOK_MIN and state.values[p, stay].max() < HOOK_MIN for p in stay
+        ):
             continue
         state.move(person, target, "their hook did not come")

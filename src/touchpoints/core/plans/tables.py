@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from touchpoints.core.candidates import MIN_SCORE
 from touchpoints.core.plans.grouping import best_grouping
 from touchpoints.core.plans.repeats import remove_repeats
 from touchpoints.core.plans.rules import Rules, broken_rules, check_rules
@@ -41,6 +42,7 @@ from touchpoints.errors import InfeasiblePlanError
 
 __all__ = [
     "ACQUAINTANCE_PENALTY",
+    "HOOK_MIN",
     "REPEAT_PENALTY",
     "PlanMetrics",
     "TablePlan",
@@ -57,6 +59,8 @@ Values: TypeAlias = Any
 Pair = tuple[int, int]
 Progress = Callable[[str, float], None]
 
+#: A hook is a tablemate with at least this much common ground (less is no reason to meet).
+HOOK_MIN = MIN_SCORE
 #: Value taken off a pair that already met, per seat at the largest table: more than a
 #: person can gain by staying (common ground is at most 1 a pair), so no repeat pays.
 REPEAT_PENALTY = 1.0
@@ -110,7 +114,7 @@ def table_capacities(
 class PlanMetrics:
     """How good a plan is, over all its rounds."""
 
-    hook_coverage: float  # share of seats with a tablemate of real common ground, of those possible
+    hook_coverage: float  # share of seats with a hook (a tablemate >= HOOK_MIN), of those possible
     mean_hook: float  # mean over seats of the best tablemate's value (0 without one)
     min_hook: float  # the weakest hook among seats that could have one (0: somebody has none)
     repeated_pairs: int  # extra meetings: pairs sitting together again (earlier round or history)
@@ -123,8 +127,8 @@ class PlanMetrics:
 class TablePlan:
     """``rounds[r][i]`` is person i's table in round r (0-based).
 
-    ``unmatched`` lists the people who share nothing with anybody in the crowd: no
-    seating can give them a hook, and they are seated all the same.
+    ``unmatched`` lists the people who share nothing real (:data:`HOOK_MIN`) with
+    anybody in the crowd: no seating can give them a hook; they are seated all the same.
     """
 
     capacities: tuple[int, ...]
@@ -310,7 +314,7 @@ class _Setup:
         self.needs, self.has = rules.tag_bits(n, len(capacities))
         self.movable = np.ones(n, dtype=bool)
         self.movable[list(rules.fixed_people())] = False
-        self.could = _row_max(values) > 0
+        self.could = _row_max(values) >= HOOK_MIN
 
     def weights(self, met_keys: IntArray) -> Values:
         """Pair values with the penalties and rules of one round's grouping."""
@@ -525,9 +529,9 @@ def _move_apart(
             continue
         involved = np.array(members[int(seating[person])] + members[int(seating[other])])
         local = _submatrix(setup.values, involved)
-        before = _hooks(local, seating[involved]) > 0
+        before = _hooks(local, seating[involved]) >= HOOK_MIN
         _swap(seating, members, person, other)
-        if not (before & ~(_hooks(local, seating[involved]) > 0)).any():
+        if not (before & ~(_hooks(local, seating[involved]) >= HOOK_MIN)).any():
             return True
         _swap(seating, members, person, other)
     for _ in range(200):
@@ -601,7 +605,7 @@ def _give_everyone_a_hook(seating: IntArray, setup: _Setup, met_elsewhere: IntAr
     something with, by a swap that breaks no rule and leaves nobody else without a
     hook -- first among swaps that repeat no pair, then among any (in place)."""
     hooks = _hooks(setup.values, seating)
-    lonely = np.flatnonzero((hooks <= 0) & setup.could & setup.movable)
+    lonely = np.flatnonzero((hooks < HOOK_MIN) & setup.could & setup.movable)
     if len(lonely) == 0:
         return
     members = _members(seating)
@@ -618,9 +622,9 @@ def _partners(values: Values, person: int, limit: int = 20) -> list[int]:
     if sparse.issparse(values):
         row = values.getrow(person)
         order = np.argsort(-row.data, kind="stable")[:limit]
-        return [int(row.indices[k]) for k in order if row.data[k] > 0]
+        return [int(row.indices[k]) for k in order if row.data[k] >= HOOK_MIN]
     order = np.argsort(-values[person], kind="stable")[:limit]
-    return [int(p) for p in order if values[person, p] > 0]
+    return [int(p) for p in order if values[person, p] >= HOOK_MIN]
 
 
 def _hook_swap(
@@ -638,14 +642,14 @@ def _hook_swap(
             return True
         involved = np.array(members[home] + members[target])
         local = _submatrix(setup.values, involved)
-        before = _hooks(local, seating[involved]) > 0
+        before = _hooks(local, seating[involved]) >= HOOK_MIN
         for other in list(members[target]):
             if other == partner or not _swap_ok(
                 seating, members, setup, person, other, met, exempt
             ):
                 continue
             _swap(seating, members, person, other)
-            after = _hooks(local, seating[involved]) > 0
+            after = _hooks(local, seating[involved]) >= HOOK_MIN
             if after[involved == person].all() and not (before & ~after).any():
                 return True
             _swap(seating, members, person, other)
@@ -669,7 +673,7 @@ def _metrics(setup: _Setup, seatings: list[IntArray]) -> PlanMetrics:
         weight = _lookup(setup.values, rows, cols)
         total += float(weight.sum())
         best = _hooks(setup.values, seating)
-        covered += int(((best > 0) & setup.could).sum())
+        covered += int(((best >= HOOK_MIN) & setup.could).sum())
         hooks += float(best.sum())
         if setup.could.any():
             weakest = min(weakest, float(best[setup.could].min()))
