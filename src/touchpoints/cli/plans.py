@@ -348,7 +348,7 @@ def repair(
     rules = _rules(rules_file, people, len(layout))
     vocabulary = topics_of(result, people)
     fixed = repair_round(
-        plan_values(vocabulary, dense=True),
+        plan_values(vocabulary),
         layout,
         seating,
         absent=absent,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from touchpoints.core.plans.repair import repair_round
 from touchpoints.core.plans.rules import Rules
@@ -84,3 +85,13 @@ def test_repair_keeps_the_rules_and_never_seats_people_who_met_before():
 def test_a_walk_in_without_a_free_seat_is_a_clear_error():
     with pytest.raises(InfeasiblePlanError, match="no free seat for walk-in Zoe"):
         repair_round(np.zeros((5, 5)), (2, 2), [0, 0, 1, 1, -1], names=list("ABCD") + ["Zoe"])
+
+
+def test_repair_works_on_sparse_values_as_on_dense_ones():
+    values = _values(7, [(6, 4, 0.8), (6, 0, 0.1)])
+    seating = [0, 0, 0, 1, 1, 1, -1]
+
+    dense = repair_round(values, (4, 4), seating, absent=[2])
+    sparse_ = repair_round(sparse.csr_matrix(values), (4, 4), seating, absent=[2])
+
+    assert dense.seating == sparse_.seating == (0, 0, -1, 1, 1, 1, 1)

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from touchpoints.core.plans.rules import Rules, broken_rules, check_rules
 from touchpoints.core.plans.tables import HOOK_MIN
+from touchpoints.core.plans.values import Values, lookup, row_max, symmetric
 from touchpoints.errors import InfeasiblePlanError
 
 __all__ = ["Move", "RoundRepair", "repair_round"]
@@ -59,7 +60,7 @@ class _Round:
 
     def __init__(
         self,
-        values: FloatArray,
+        values: Values,
         seating: IntArray,
         capacities: tuple[int, ...],
         rules: Rules,
@@ -78,13 +79,16 @@ class _Round:
     def free(self, table: int) -> int:
         return self.capacities[table] - len(self.members(table))
 
+    def with_mates(self, person: int, mates: list[int]) -> FloatArray:
+        """``person``'s values with each of ``mates``."""
+        others = np.array([p for p in mates if p != person], dtype=np.int64)
+        return lookup(self.values, np.full(len(others), person, dtype=np.int64), others)
+
     def value(self, person: int, table: int) -> float:
-        mates = [p for p in self.members(table) if p != person]
-        return float(self.values[person, mates].sum()) if mates else 0.0
+        return float(self.with_mates(person, self.members(table)).sum())
 
     def hook(self, person: int, table: int) -> float:
-        mates = [p for p in self.members(table) if p != person]
-        return float(self.values[person, mates].max()) if mates else 0.0
+        return float(self.with_mates(person, self.members(table)).max(initial=0.0))
 
     def may_sit(self, person: int, table: int) -> bool:
         """Whether ``person`` may join ``table``: tags, keep-apart, no repeated pair."""
@@ -112,7 +116,7 @@ class _Round:
 
 
 def repair_round(
-    values: FloatArray,
+    values: Values,
     capacities: Sequence[int],
     seating: Sequence[int],
     *,
@@ -125,7 +129,7 @@ def repair_round(
 
     Parameters
     ----------
-    values : (n, n) array
+    values : (n, n) array or scipy sparse matrix
         Common-ground values of everybody, walk-ins included.
     capacities : sequence of int
         Seats per table.
@@ -150,7 +154,7 @@ def repair_round(
     InfeasiblePlanError
         When a walk-in finds no free seat they may take, or the rules cannot hold.
     """
-    values = np.asarray(values, dtype=np.float64)
+    values = symmetric(values)
     caps = tuple(capacities)
     rules = rules or Rules()
     check_rules(rules, caps, len(seating), names)
@@ -235,7 +239,7 @@ def _fill(state: _Round, table: int, need: int) -> None:
 
 def _rehook(state: _Round) -> None:
     """Move people left without a hook to a free seat beside one, if nobody loses theirs."""
-    could = state.values.max(axis=1) >= HOOK_MIN
+    could = row_max(state.values) >= HOOK_MIN
     for person in range(len(state.seating)):
         home = int(state.seating[person])
         if home < 0 or person in state.fixed or not could[person]:
@@ -249,7 +253,8 @@ def _rehook(state: _Round) -> None:
             continue
         stay = [p for p in state.members(home) if p != person]
         if any(
-            state.hook(p, home) >= HOOK_MIN and state.values[p, stay].max() < HOOK_MIN for p in stay
+            state.hook(p, home) >= HOOK_MIN and state.with_mates(p, stay).max(initial=0.0) < HOOK_MIN
+            for p in stay
         ):
             continue
         state.move(person, target, "their hook did not come")

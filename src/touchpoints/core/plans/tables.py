@@ -28,7 +28,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +37,7 @@ from touchpoints.core.candidates import MIN_SCORE
 from touchpoints.core.plans.grouping import best_grouping
 from touchpoints.core.plans.repeats import remove_repeats
 from touchpoints.core.plans.rules import Rules, broken_rules, check_rules
+from touchpoints.core.plans.values import Values, dense, lookup, row_max, submatrix, symmetric
 from touchpoints.errors import InfeasiblePlanError
 
 __all__ = [
@@ -54,8 +54,6 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-#: Pair values: a dense (n, n) array, or a scipy sparse matrix (scipy is untyped).
-Values: TypeAlias = Any
 Pair = tuple[int, int]
 Progress = Callable[[str, float], None]
 
@@ -236,7 +234,7 @@ def iter_table_plans(
     rules = rules or Rules()
     check_rules(rules, caps, n, names)
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
-    values = _symmetric(values)
+    values = symmetric(values)
     setup = _Setup(values, caps, rules, acquainted, met_before, n)
 
     def report(stage: str) -> None:
@@ -283,7 +281,7 @@ def plan_metrics(
 ) -> PlanMetrics:
     """The metrics of any seating, planned here or elsewhere (a hand-made one, a
     baseline), measured exactly as :func:`table_plan` measures its own."""
-    values = _symmetric(values)
+    values = symmetric(values)
     setup = _Setup(
         values, tuple(capacities), rules or Rules(), acquainted, met_before, values.shape[0]
     )
@@ -314,7 +312,7 @@ class _Setup:
         self.needs, self.has = rules.tag_bits(n, len(capacities))
         self.movable = np.ones(n, dtype=bool)
         self.movable[list(rules.fixed_people())] = False
-        self.could = _row_max(values) >= HOOK_MIN
+        self.could = row_max(values) >= HOOK_MIN
 
     def weights(self, met_keys: IntArray) -> Values:
         """Pair values with the penalties and rules of one round's grouping."""
@@ -377,7 +375,7 @@ class _Setup:
             movable=self.movable,
             needs=self.needs,
             has=self.has,
-            values=_dense(self.values),
+            values=dense(self.values),
             time_limit=seconds,
             seed=rng.randrange(2**31),
         )
@@ -402,46 +400,6 @@ class _Setup:
             unmatched,
             time.perf_counter() - started,
         )
-
-
-def _symmetric(values: Values) -> Values:
-    if sparse.issparse(values):
-        matrix = sparse.csr_matrix(values, dtype=np.float64)
-        matrix = matrix.maximum(matrix.T).tocsr()
-        matrix.setdiag(0.0)
-        matrix.eliminate_zeros()
-        return matrix
-    dense = np.array(values, dtype=np.float64)
-    np.fill_diagonal(dense, 0.0)
-    return dense
-
-
-def _dense(values: Values) -> FloatArray:
-    if sparse.issparse(values):
-        return np.asarray(values.toarray(), dtype=np.float64)
-    return np.asarray(values)
-
-
-def _submatrix(values: Values, index: IntArray) -> FloatArray:
-    """The dense values among the people of ``index``."""
-    if sparse.issparse(values):
-        return np.asarray(values[index][:, index].toarray(), dtype=np.float64)
-    return np.asarray(values[np.ix_(index, index)])
-
-
-def _row_max(values: Values) -> FloatArray:
-    if sparse.issparse(values):
-        return np.asarray(values.max(axis=1).toarray(), dtype=np.float64).ravel()
-    return np.asarray(values.max(axis=1, initial=0.0), dtype=np.float64)
-
-
-def _lookup(values: Values, rows: IntArray, cols: IntArray) -> FloatArray:
-    """The values of pairs (rows[k], cols[k])."""
-    if len(rows) == 0:
-        return np.zeros(0)
-    if sparse.issparse(values):
-        return np.asarray(values[rows, cols], dtype=np.float64).ravel()
-    return np.asarray(values[rows, cols], dtype=np.float64)
 
 
 def _keys(pairs: Iterable[Pair], n: int) -> IntArray:
@@ -528,7 +486,7 @@ def _move_apart(
         if not _swap_ok(seating, members, setup, person, other, met, exempt):
             continue
         involved = np.array(members[int(seating[person])] + members[int(seating[other])])
-        local = _submatrix(setup.values, involved)
+        local = submatrix(setup.values, involved)
         before = _hooks(local, seating[involved]) >= HOOK_MIN
         _swap(seating, members, person, other)
         if not (before & ~(_hooks(local, seating[involved]) >= HOOK_MIN)).any():
@@ -593,7 +551,7 @@ def _contains(sorted_keys: IntArray, key: int) -> bool:
 def _hooks(values: Values, seating: IntArray) -> FloatArray:
     """Each person's best value with a tablemate (0 without one)."""
     rows, cols = _table_pairs(seating)
-    weight = _lookup(values, rows, cols)
+    weight = lookup(values, rows, cols)
     best = np.zeros(len(seating))
     np.maximum.at(best, rows, weight)
     np.maximum.at(best, cols, weight)
@@ -641,7 +599,7 @@ def _hook_swap(
         if target == home:
             return True
         involved = np.array(members[home] + members[target])
-        local = _submatrix(setup.values, involved)
+        local = submatrix(setup.values, involved)
         before = _hooks(local, seating[involved]) >= HOOK_MIN
         for other in list(members[target]):
             if other == partner or not _swap_ok(
@@ -670,7 +628,7 @@ def _metrics(setup: _Setup, seatings: list[IntArray]) -> PlanMetrics:
     covered, hooks, weakest, total, acquainted, violations = 0, 0.0, math.inf, 0.0, 0, 0
     for seating in seatings:
         rows, cols = _table_pairs(seating)
-        weight = _lookup(setup.values, rows, cols)
+        weight = lookup(setup.values, rows, cols)
         total += float(weight.sum())
         best = _hooks(setup.values, seating)
         covered += int(((best >= HOOK_MIN) & setup.could).sum())
