@@ -88,7 +88,10 @@ class _Round:
         return float(self.with_mates(person, self.members(table)).sum())
 
     def hook(self, person: int, table: int) -> float:
-        return float(self.with_mates(person, self.members(table)).max(initial=0.0))
+        return self.hook_among(person, self.members(table))
+
+    def hook_among(self, person: int, mates: list[int]) -> float:
+        return float(self.with_mates(person, mates).max(initial=0.0))
 
     def may_sit(self, person: int, table: int) -> bool:
         """Whether ``person`` may join ``table``: tags, keep-apart, no repeated pair."""
@@ -252,9 +255,6 @@ def _rehook(state: _Round) -> None:
         if target is None or state.hook(person, target) < HOOK_MIN:
             continue
         stay = [p for p in state.members(home) if p != person]
-        if any(
-            state.hook(p, home) >= HOOK_MIN and state.with_mates(p, stay).max(initial=0.0) < HOOK_MIN
-            for p in stay
-        ):
+        if any(state.hook(p, home) >= HOOK_MIN > state.hook_among(p, stay) for p in stay):
             continue
         state.move(person, target, "their hook did not come")
