@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import csv
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import sparse
 
 from touchpoints.core.plans.grouping import best_grouping, grouping_value, iter_groupings
 
@@ -239,3 +242,35 @@ def test_best_grouping_explains_lower_bounds_that_the_tags_leave_empty():
 
     with pytest.raises(ValueError, match="cannot be met within the group bounds"):
         best_grouping(_random_weights(6, 1), [0, 1], [6, 6], needs=needs, has=has)
+
+
+def _mdgplib(path):
+    tokens = path.read_text().split()
+    n, m = int(tokens[0]), int(tokens[1])
+    bounds = np.array(tokens[3 : 3 + 2 * m], dtype=np.int64).reshape(m, 2)
+    triples = np.array(tokens[3 + 2 * m :], dtype=np.float64).reshape(-1, 3)
+    weights = np.zeros((n, n))
+    i, j = triples[:, 0].astype(int), triples[:, 1].astype(int)
+    weights[i, j] = weights[j, i] = triples[:, 2]
+    return weights, bounds[:, 0], bounds[:, 1]
+
+
+MDGPLIB = Path(__file__).parents[2] / "data" / "mdgp"
+OPTIMA = {
+    row["instance"]: float(row["opt"])
+    for row in csv.DictReader((MDGPLIB / "optima.csv").read_text(encoding="utf-8").splitlines())
+}
+
+
+@pytest.mark.parametrize("as_sparse", [False, True])
+@pytest.mark.parametrize("instance", sorted(OPTIMA))
+def test_best_grouping_hits_the_exact_optimum_of_mdgplib_instances(instance, as_sparse):
+    weights, low, high = _mdgplib(MDGPLIB / f"{instance}.txt")
+    matrix = sparse.csr_matrix(weights) if as_sparse else weights
+
+    found = best_grouping(matrix, low, high, time_limit=0.5, seed=1)
+
+    sizes = np.bincount(found.assignment, minlength=len(low))
+    assert np.all((low <= sizes) & (sizes <= high))
+    assert found.value == pytest.approx(OPTIMA[instance], abs=0.01)
+    assert grouping_value(weights, found.assignment) == pytest.approx(found.value)
