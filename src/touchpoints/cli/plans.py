@@ -192,7 +192,14 @@ def _with_output_options(command: Callable[..., object]) -> Callable[..., object
     show_default=True,
     help="Seconds to search (the whole plan).",
 )
-@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same plan.")
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Seed of the search: the same seed repeats the same search; how far it gets "
+    "depends on --time and the machine.",
+)
 @click.option(
     "--history",
     type=click.Path(exists=True, dir_okay=False),
