@@ -218,3 +218,12 @@ def test_repair_refuses_a_round_the_plan_does_not_have(tmp_path):
 
     assert result.exit_code == 1
     assert "has no round 3 (rounds: 1)" in result.output
+
+
+def test_plan_with_no_search_time_is_the_same_for_the_same_seed():
+    args = ["plan", "--demo", "--rounds", "2", "--time", "0", "--seed", "4"]
+
+    first, second = CliRunner().invoke(cli, args), CliRunner().invoke(cli, args)
+
+    assert first.exit_code == 0, first.output
+    assert first.stdout == second.stdout
