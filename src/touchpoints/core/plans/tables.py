@@ -37,7 +37,15 @@ from touchpoints.core.candidates import MIN_SCORE
 from touchpoints.core.plans.grouping import best_grouping
 from touchpoints.core.plans.repeats import remove_repeats
 from touchpoints.core.plans.rules import Rules, broken_rules, check_rules
-from touchpoints.core.plans.values import Values, dense, lookup, row_max, submatrix, symmetric
+from touchpoints.core.plans.values import (
+    Values,
+    ceiling,
+    dense,
+    lookup,
+    row_max,
+    submatrix,
+    symmetric,
+)
 from touchpoints.errors import InfeasiblePlanError
 
 __all__ = [
@@ -134,6 +142,17 @@ class TablePlan:
     metrics: PlanMetrics
     unmatched: tuple[int, ...] = ()
     seconds: float = 0.0
+
+    def is_perfect(self, ceiling: float) -> bool:
+        """Nothing left to gain: no repeats, no acquaintances together, a hook for
+        everyone who can have one, and the value at ``ceiling``."""
+        m = self.metrics
+        return (
+            m.repeated_pairs == 0
+            and m.acquaintances_together == 0
+            and m.hook_coverage == 1.0
+            and m.total_value >= ceiling
+        )
 
     def score(self) -> tuple[float, ...]:
         """Lexicographic goodness, best highest: rules, hooks, repeats, acquaintances, value."""
@@ -249,7 +268,8 @@ def iter_table_plans(
     best = setup.finish(seatings, started, names)
     yield best
     untangled = False
-    while True:  # phase 2
+    perfect = rounds * ceiling(values, max(caps)) - 1e-9
+    while not best.is_perfect(perfect):  # phase 2
         left = deadline - time.perf_counter()
         if _repeat_count(seatings, setup.history_keys, setup.exempt_keys, n) and (
             left > 0 or not untangled

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-__all__ = ["Values", "dense", "lookup", "row_max", "submatrix", "symmetric"]
+__all__ = ["Values", "ceiling", "dense", "lookup", "row_max", "submatrix", "symmetric"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -59,3 +59,21 @@ def lookup(values: Values, rows: IntArray, cols: IntArray) -> FloatArray:
     if sparse.issparse(values):
         return np.asarray(values[rows, cols], dtype=np.float64).ravel()
     return np.asarray(values[rows, cols], dtype=np.float64)
+
+
+def ceiling(values: Values, largest_table: int) -> float:
+    """No seating of one round is worth more: everybody with their best positive
+    partners, as many as fit the largest table, halved (each pair counted twice)."""
+    keep = max(0, min(largest_table - 1, values.shape[0] - 1))
+    if keep == 0:
+        return 0.0
+    if sparse.issparse(values):
+        matrix = sparse.csr_matrix(values)
+        rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+        order = np.lexsort((-matrix.data, rows))
+        rank = np.arange(len(order)) - matrix.indptr[rows[order]]
+        best = matrix.data[order][rank < keep]
+        return float(np.clip(best, 0.0, None).sum() / 2.0)
+    positive = np.clip(np.asarray(values, dtype=np.float64), 0.0, None)
+    top = -np.partition(-positive, keep - 1, axis=1)[:, :keep]
+    return float(top.sum() / 2.0)
