@@ -12,6 +12,7 @@ import click
 from touchpoints import __version__
 from touchpoints.cli._shared import ErrorsAsMessages
 from touchpoints.cli.engine import match, topics
+from touchpoints.cli.pairs import pairs
 from touchpoints.cli.plans import plan, repair
 
 __all__ = ["cli"]
@@ -23,5 +24,5 @@ def cli() -> None:
     """Find one real point of common interest between the people at an event."""
 
 
-for _command in (topics, match, plan, repair):
+for _command in (topics, match, plan, repair, pairs):
     cli.add_command(_command)

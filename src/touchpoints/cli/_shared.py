@@ -5,16 +5,18 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TextIO
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from touchpoints.core.model import Attendee
+from touchpoints.core.plans.explain import TableCard
 from touchpoints.core.topics import Vocabulary, event_topics
 from touchpoints.demo import DEMO_FILENAME, demo_event_bytes
 from touchpoints.errors import TouchpointsError
+from touchpoints.files.plans import write_cards_html, write_plan_csv, write_plan_json
 from touchpoints.files.registrations import (
     ImportResult,
     read_registrations,
@@ -24,6 +26,8 @@ from touchpoints.files.registrations import (
 __all__ = [
     "ErrorsAsMessages",
     "err",
+    "list_names",
+    "write_plan_outputs",
     "input_options",
     "progress_bars",
     "read_input",
@@ -106,3 +110,24 @@ class ErrorsAsMessages(click.Group):
             return super().invoke(ctx)
         except TouchpointsError as exc:
             raise click.ClickException(exc.message) from exc
+
+
+def write_plan_outputs(
+    out: TextIO,
+    fmt: str,
+    cards_out: TextIO | None,
+    people: Sequence[Attendee],
+    cards: Sequence[TableCard],
+    title: str,
+) -> None:
+    """The plan as CSV or JSON, and the cards when asked for."""
+    (write_plan_json if fmt == "json" else write_plan_csv)(out, people, cards)
+    if cards_out is not None:
+        write_cards_html(cards_out, people, cards, title=title)
+
+
+def list_names(label: str, names: Sequence[str]) -> None:
+    """Name up to 20 people on stderr after a label (nothing when none)."""
+    if names:
+        more = f" and {len(names) - 20} more" if len(names) > 20 else ""
+        err.print(f"{label} ({len(names)}): {', '.join(names[:20])}{more}", markup=False)

@@ -11,22 +11,23 @@ from typing import TextIO
 import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from touchpoints.cli._shared import err, input_options, read_input, topics_of
+from touchpoints.cli._shared import (
+    err,
+    input_options,
+    list_names,
+    read_input,
+    topics_of,
+    write_plan_outputs,
+)
 from touchpoints.core.acquaintance import acquaintances, attendee_finder
 from touchpoints.core.model import Attendee
-from touchpoints.core.plans.explain import TableCard, explain_plan
+from touchpoints.core.plans.explain import explain_plan
 from touchpoints.core.plans.objective import plan_values
 from touchpoints.core.plans.repair import repair_round
 from touchpoints.core.plans.rules import Rules
 from touchpoints.core.plans.tables import PlanMetrics, table_capacities, table_plan
 from touchpoints.errors import InfeasiblePlanError, InputFileError
-from touchpoints.files.plans import (
-    read_plan,
-    read_plan_pairs,
-    write_cards_html,
-    write_plan_csv,
-    write_plan_json,
-)
+from touchpoints.files.plans import read_plan, read_plan_pairs
 from touchpoints.files.registrations import ImportResult, read_registrations_path
 from touchpoints.files.rules import read_rules
 
@@ -104,19 +105,6 @@ def _time_bar(seconds: float) -> Iterator[Callable[[str, float], None]]:
         yield report
 
 
-def _write(
-    out: TextIO,
-    fmt: str,
-    cards_out: TextIO | None,
-    people: Sequence[Attendee],
-    cards: Sequence[TableCard],
-    title: str,
-) -> None:
-    (write_plan_json if fmt == "json" else write_plan_csv)(out, people, cards)
-    if cards_out is not None:
-        write_cards_html(cards_out, people, cards, title=title)
-
-
 def _summary(people: Sequence[Attendee], rounds: int, layout: Sequence[int], m: PlanMetrics) -> str:
     return (
         f"{len(people)} people, {rounds} round(s), tables of {', '.join(map(str, layout))}\n"
@@ -127,12 +115,6 @@ def _summary(people: Sequence[Attendee], rounds: int, layout: Sequence[int], m: 
         f"  rule violations        {m.rule_violations}\n"
         f"  total common ground    {m.total_value:.1f}"
     )
-
-
-def _list(label: str, names: Sequence[str]) -> None:
-    if names:
-        more = f" and {len(names) - 20} more" if len(names) > 20 else ""
-        err.print(f"{label} ({len(names)}): {', '.join(names[:20])}{more}", markup=False)
 
 
 _output_options = [
@@ -252,12 +234,12 @@ def plan(
             progress=report,
         )
     explained = explain_plan(vocabulary, seating.rounds, acquaintances=known)
-    _write(out, fmt, cards, people, explained, "Table plan")
+    write_plan_outputs(out, fmt, cards, people, explained, "Table plan")
     err.print(_summary(people, rounds, layout, seating.metrics), markup=False)
-    _list("Share nothing with anybody here", [names[p] for p in seating.unmatched])
+    list_names("Share nothing with anybody here", [names[p] for p in seating.unmatched])
     unmatched = {people[p].id for p in seating.unmatched}
     lonely = sorted({s.attendee for c in explained for s in c.seats if s.hook is None} - unmatched)
-    _list("No shared point at their table in some round", [names[index[i]] for i in lonely])
+    list_names("No shared point at their table in some round", [names[index[i]] for i in lonely])
 
 
 @click.command()
@@ -366,7 +348,7 @@ def repair(
     rounds[round_number - 1] = list(fixed.seating)
     known = acquaintances(people)
     explained = explain_plan(vocabulary, rounds, acquaintances=known)
-    _write(out, fmt, cards, people, explained, "Table plan")
+    write_plan_outputs(out, fmt, cards, people, explained, "Table plan")
     err.print(f"Round {round_number}: {len(fixed.moves)} change(s)", markup=False)
     for move in fixed.moves:
         where = (
