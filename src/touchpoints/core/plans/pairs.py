@@ -39,7 +39,7 @@ Pair = tuple[int, int]
 SCALE = 1_000_000
 #: Each round matches over everybody's best remaining candidates, this many each: the
 #: blossom algorithm's time grows with the edges, and lower candidates rarely win.
-PER_ROUND = 8
+PER_ROUND = 5
 #: Ties are broken by a seeded jitter below one unit of SCALE.
 _JITTER = 1_000
 
@@ -114,7 +114,7 @@ def pair_rounds(
     rng = random.Random(seed)
     blocked = {_key(a, b) for a, b in [*met_before, *never] if a != b}
     wanted = {_key(a, b) for a, b in mutual if a != b} - {_key(a, b) for a, b in never}
-    rows, cols, weight = _candidates(values, people)
+    rows, cols, weight = _candidates(values, people, blocked, PER_ROUND + rounds)
     plan = []
     for _ in range(rounds):
         matched = _match(n, rows, cols, weight, blocked, wanted, rng)
@@ -125,14 +125,24 @@ def pair_rounds(
     return tuple(plan)
 
 
-def _candidates(values: Values, people: list[int]) -> tuple[IntArray, IntArray, IntArray]:
-    """The candidate pairs (i < j, both present) and their weights in millionths."""
+def _candidates(
+    values: Values, people: list[int], blocked: set[Pair], per_person: int
+) -> tuple[IntArray, IntArray, IntArray]:
+    """The candidate pairs (i < j, both present, not blocked) and their weights in
+    millionths, cut to everybody's ``per_person`` best: each round blocks at most one
+    (or two) of them, so the rounds never run short of the best candidates."""
     matrix = sparse.triu(sparse.csr_matrix(values), k=1).tocoo()
     here = np.zeros(values.shape[0], dtype=bool)
     here[people] = True
     keep = here[matrix.row] & here[matrix.col] & (matrix.data > 0)
+    rows, cols = matrix.row[keep].astype(np.int64), matrix.col[keep].astype(np.int64)
     weight = np.rint(matrix.data[keep] * SCALE).astype(np.int64)
-    return matrix.row[keep].astype(np.int64), matrix.col[keep].astype(np.int64), weight
+    n = values.shape[0]
+    banned = np.array(sorted(a * n + b for a, b in blocked), dtype=np.int64)
+    free = ~np.isin(rows * n + cols, banned)
+    rows, cols, weight = rows[free], cols[free], weight[free]
+    best = _best_per_person(rows, cols, weight, per_person)
+    return rows[best], cols[best], weight[best]
 
 
 def _match(
