@@ -65,7 +65,7 @@ def test_recurring_pairs_skip_paused_members_respect_time_zones_and_append_once(
     assert first.exit_code == 0, first.output
     assert sorted(map(sorted, _groups(first.stdout).values())) == [["Ann", "Bo"], ["Cy", "Dee"]]
     assert "1 paused or opted out" in first.stderr
-    assert "W1 is already in" in again.stderr
+    assert "W1 already in" in again.stderr
     assert _groups(again.stdout) == _groups(first.stdout)
     lines = history.read_text(encoding="utf-8").splitlines()
     assert lines[1:3] == ["W1,1,2", "W1,3,4"]
@@ -97,3 +97,20 @@ def test_an_unknown_time_zone_is_a_clear_error(tmp_path):
 
     assert result.exit_code == 2
     assert "Ann: unknown time zone 'Mars/Base'" in result.output
+
+
+def test_event_rounds_with_a_history_avoid_it_and_record_every_round(tmp_path):
+    people = "Name,Email,Interests\n" + "".join(f"P{i},p{i}@x.org,chess\n" for i in range(5))
+    path = tmp_path / "five.csv"
+    path.write_text(people, encoding="utf-8")
+    history = tmp_path / "history.csv"
+    args = ["pairs", str(path), "--rounds", "2", "--history", str(history), "--label", "day1"]
+
+    first = CliRunner().invoke(cli, args)
+    again = CliRunner().invoke(cli, args)
+
+    assert first.exit_code == 0, first.output
+    assert "appended day1/1, day1/2" in first.stderr
+    assert "day1/1, day1/2 already in" in again.stderr
+    assert _groups(again.stdout) == _groups(first.stdout)  # the trio comes back whole
+    assert any(len(g) == 3 for g in _groups(first.stdout).values())

@@ -10,10 +10,14 @@ def test_a_missing_history_is_empty_and_appending_creates_it(tmp_path):
     path = tmp_path / "history.csv"
 
     assert read_history(path) == {}
-    append_history(path, "W1", [("a", "b"), ("c", "d")])
-    append_history(path, "W2", [("a", "c")])
+    append_history(path, {"W1": [("a", "b"), ("c", "d")]})
+    append_history(path, {"W2": [("a", "c")], "W3": [("b", "d")]})
 
-    assert read_history(path) == {"W1": [("a", "b"), ("c", "d")], "W2": [("a", "c")]}
+    assert read_history(path) == {
+        "W1": [("a", "b"), ("c", "d")],
+        "W2": [("a", "c")],
+        "W3": [("b", "d")],
+    }
     assert path.read_text(encoding="utf-8").splitlines()[0] == "round,attendee_id,partner_id"
     assert [p.name for p in tmp_path.iterdir()] == ["history.csv"]  # no temporary left
 
@@ -22,7 +26,7 @@ def test_appending_keeps_a_file_without_a_final_newline_intact(tmp_path):
     path = tmp_path / "history.csv"
     path.write_text("round,attendee_id,partner_id\nW1,a,b", encoding="utf-8")
 
-    append_history(path, "W2", [("c", "d")])
+    append_history(path, {"W2": [("c", "d")]})
 
     assert read_history(path) == {"W1": [("a", "b")], "W2": [("c", "d")]}
 

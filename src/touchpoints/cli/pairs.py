@@ -131,7 +131,8 @@ def _this_week() -> str:
 @click.option(
     "--label",
     default=None,
-    help="The round's name in the history (default: this ISO week, e.g. 2026-W48).",
+    help="The round's name in the history (default: this ISO week, e.g. 2026-W48); "
+    "with --rounds N the rounds are LABEL/1 … LABEL/N.",
 )
 @click.option(
     "--window",
@@ -211,14 +212,18 @@ def pairs(
     ]
     label = label or _this_week()
     earlier = read_history(history) if history is not None else {}
-    if history is not None and label in earlier:
-        err.print(f"{label} is already in {history}: showing those pairs, appending nothing")
-        groups = [(index[a], index[b]) for a, b in earlier[label] if a in index and b in index]
-        vocabulary = topics_of(result)
-        _show(people, vocabulary, [_seating(len(people), groups)], out, fmt, cards)
+    labels = [label] if rounds == 1 else [f"{label}/{r}" for r in range(1, rounds + 1)]
+    recorded = [name for name in labels if name in earlier]
+    if history is not None and recorded:
+        err.print(
+            f"{', '.join(recorded)} already in {history}: showing those pairs, appending nothing"
+        )
+        seatings = [
+            _seating(len(people), _groups([(index[a], index[b]) for a, b in earlier[name]]))
+            for name in recorded
+        ]
+        _show(people, topics_of(result), seatings, out, fmt, cards)
         return
-    if history is not None and rounds != 1:
-        raise click.UsageError("with --history, pair one round at a time (it is appended)")
     recent = list(earlier.values())[-window:] if window else list(earlier.values())
     met = {(index[a], index[b]) for r in recent for a, b in r if a in index and b in index}
     vocabulary = topics_of(result)
@@ -248,14 +253,27 @@ def pairs(
     if history is not None:
         append_history(
             history,
-            label,
-            [
-                (people[a].id, people[b].id)
-                for group in plan[0].groups
-                for a, b in combinations(group, 2)
-            ],
+            {
+                name: [
+                    (people[a].id, people[b].id)
+                    for group in paired.groups
+                    for a, b in combinations(group, 2)
+                ]
+                for name, paired in zip(labels, plan, strict=True)
+            },
         )
-        err.print(f"appended {label} to {history}", markup=False)
+        err.print(f"appended {', '.join(labels)} to {history}", markup=False)
+
+
+def _groups(pairs: Sequence[Pair]) -> list[tuple[int, ...]]:
+    """Pairs back into groups (a trio is recorded as its three pairs)."""
+    group_of: dict[int, set[int]] = {}
+    for a, b in pairs:
+        merged = group_of.get(a, {a}) | group_of.get(b, {b})
+        for person in merged:
+            group_of[person] = merged
+    unique = {id(g): g for g in group_of.values()}
+    return [tuple(sorted(g)) for g in unique.values()]
 
 
 def _seating(n: int, groups: Sequence[Sequence[int]]) -> list[int]:

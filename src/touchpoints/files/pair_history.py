@@ -16,7 +16,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from touchpoints.errors import ImportRowsError, InputFileError, RowProblem
@@ -65,8 +65,8 @@ def read_history(path: str | Path) -> dict[str, list[tuple[str, str]]]:
     return rounds
 
 
-def append_history(path: str | Path, label: str, pairs: Iterable[tuple[str, str]]) -> None:
-    """Add round ``label`` with its ``pairs`` to the history, atomically."""
+def append_history(path: str | Path, rounds: Mapping[str, Iterable[tuple[str, str]]]) -> None:
+    """Add ``rounds`` (label -> pairs of attendee ids) to the history, atomically."""
     path = Path(path)
     old = path.read_bytes().decode("utf-8-sig") if path.exists() else ""
     out = io.StringIO()
@@ -75,7 +75,7 @@ def append_history(path: str | Path, label: str, pairs: Iterable[tuple[str, str]
         writer.writerow(HISTORY_COLUMNS)
     elif not old.endswith("\n"):
         out.write("\n")
-    writer.writerows((label, a, b) for a, b in pairs)
+    writer.writerows((label, a, b) for label, pairs in rounds.items() for a, b in pairs)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as fp:

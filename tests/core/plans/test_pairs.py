@@ -41,6 +41,7 @@ def test_rounds_pair_everybody_once_without_repeats(n, rounds, seed):
 
     _check(plan, range(n))
     assert not plan[0].unpaired  # with no history, everybody has a partner
+    assert sum(len(g) == 3 for g in plan[0].groups) == n % 2  # a trio exactly when odd
 
 
 def test_an_odd_crowd_gives_one_trio_where_it_fits_best():
