@@ -105,7 +105,9 @@ def test_sparse_groupings_keep_bounds_pins_and_tags_and_improve(n, m, slack, tag
         has = rng.integers(0, 4, size=m).astype(np.uint64)
         has[:] |= np.uint64(1)  # every group offers bit 0; some people need it, or more
         needs = np.where(rng.random(n) < 0.3, np.uint64(1), np.uint64(0)).astype(np.uint64)
-        needs[[p for p in range(n) if p not in fixed][:1]] = has.max()
+        # one person needs every tag of the least pinned group: feasible whatever the pins
+        emptiest = min(range(m), key=lambda g: list(fixed.values()).count(g))
+        needs[[p for p in range(n) if p not in fixed][:1]] = has[emptiest]
     weights = _random_sparse(n, seed, density=0.2, negative=True)
 
     groupings = list(
