@@ -8,9 +8,11 @@ and carries a user-facing ``message`` (``str(e)`` is the same text, for logs)::
      │    ├── ColumnMappingError  the column mapping does not fit the file's headers
      │    └── ImportRowsError     one or more rows are bad; nothing was imported
      ├── InfeasiblePlanError     the people, tables and rules admit no plan
-     └── EmbeddingModelError     the packaged embedding model cannot be loaded
+     ├── EmbeddingModelError     the packaged embedding model cannot be loaded
+     ├── NotFoundError           no such thing, or not yours to see (the web app's 404)
+     └── AccountError            sign-up or log-in refused (e-mail taken, wrong password)
 
-The CLI and (later) the web app translate these once, at the edge.
+The CLI and the web app translate these once, at the edge.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ __all__ = [
     "ImportRowsError",
     "InfeasiblePlanError",
     "InputFileError",
+    "NotFoundError",
+    "AccountError",
     "RowProblem",
     "TouchpointsError",
 ]
@@ -89,3 +93,11 @@ class InfeasiblePlanError(TouchpointsError):
 
 class EmbeddingModelError(TouchpointsError):
     """The packaged embedding model could not be loaded or run."""
+
+
+class NotFoundError(TouchpointsError):
+    """No such event, attendee or plan -- or one that belongs to another organizer."""
+
+
+class AccountError(TouchpointsError):
+    """An account that cannot be created or a log-in that fails."""

@@ -14,6 +14,7 @@ from touchpoints.cli._shared import ErrorsAsMessages
 from touchpoints.cli.engine import match, topics
 from touchpoints.cli.pairs import pairs
 from touchpoints.cli.plans import plan, repair
+from touchpoints.cli.serve import serve
 
 __all__ = ["cli"]
 
@@ -24,5 +25,5 @@ def cli() -> None:
     """Find one real point of common interest between the people at an event."""
 
 
-for _command in (topics, match, plan, repair, pairs):
+for _command in (topics, match, plan, repair, pairs, serve):
     cli.add_command(_command)

@@ -1,0 +1,85 @@
+"""``touchpoints serve``: the web app, optionally with the demo event."""
+
+from __future__ import annotations
+
+import io
+import secrets
+
+import click
+from sqlalchemy import select
+
+from touchpoints.cli._shared import err
+from touchpoints.demo import DEMO_FILENAME, demo_event_bytes
+from touchpoints.files.registrations import read_registrations
+from touchpoints.settings import Settings
+from touchpoints.storage import repository as repo
+from touchpoints.storage.database import open_database
+from touchpoints.storage.schema import EventRow, OrganizerRow
+
+__all__ = ["DEMO_ORGANIZER", "seed_demo", "serve"]
+
+DEMO_ORGANIZER = "demo@example.org"
+DEMO_EVENT = "Demo event"
+
+
+def seed_demo(settings: Settings) -> tuple[str, str, str]:
+    """The demo organizer (with a new password each time) and event, created once.
+
+    Returns the organizer's e-mail, password and one attendee's personal link path.
+    """
+    password = secrets.token_urlsafe(9)
+    factory = open_database(settings.database_url)
+    with factory.begin() as db:
+        organizer = db.scalar(select(OrganizerRow).where(OrganizerRow.email == DEMO_ORGANIZER))
+        if organizer is None:
+            organizer = repo.create_organizer(db, DEMO_ORGANIZER, password)
+        else:
+            repo.set_password(db, organizer, password)
+        event = db.scalar(
+            select(EventRow).where(
+                EventRow.organizer_id == organizer.id, EventRow.name == DEMO_EVENT
+            )
+        )
+        if event is None:
+            event = repo.create_event(db, organizer.id, DEMO_EVENT)
+            people = read_registrations(io.BytesIO(demo_event_bytes()), filename=DEMO_FILENAME)
+            repo.add_attendees(db, event, people.attendees)
+        first = repo.attendees_of(db, event.id)[0]
+        return DEMO_ORGANIZER, password, f"/a/{first.token}"
+
+
+@click.command()
+@click.option("--demo", is_flag=True, help="Also create the demo organizer and event.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Data folder (default: $TOUCHPOINTS_DATA or ./touchpoints-data).",
+)
+@click.option(
+    "--database-url",
+    default=None,
+    help="SQLAlchemy URL, e.g. postgresql+psycopg://localhost/touchpoints "
+    "(default: $TOUCHPOINTS_DATABASE_URL or SQLite in the data folder).",
+)
+def serve(demo: bool, host: str, port: int, data_dir: str | None, database_url: str | None) -> None:
+    """Run the web app: organizers plan, attendees see what they share.
+
+    Example: touchpoints serve --demo   (then open http://127.0.0.1:8000)
+    """
+    import uvicorn
+
+    from touchpoints.web.app import create_app
+
+    settings = Settings.from_env(data_dir, database_url)
+    if demo:
+        email, password, link = seed_demo(settings)
+        err.print(
+            f"Demo event ready. Organizer login: {email} / {password}\n"
+            f"An attendee's page: http://{host}:{port}{link}",
+            markup=False,
+        )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,0 +1,1 @@
+"""The database: tables, migrations and the functions the app reads and writes with."""

@@ -1,0 +1,1 @@
+"""The web app: organizers plan, attendees see what they share."""

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from touchpoints.settings import Settings
+from touchpoints.web.app import create_app
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def app(tmp_path):
+    settings = Settings(f"sqlite:///{tmp_path / 'test.db'}", "test-secret", tmp_path)
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app) as client:
+        yield client
+
+
+def csrf(client, path="/login"):
+    """The CSRF token of a page's form."""
+    return CSRF.search(client.get(path).text).group(1)
+
+
+def sign_up(client, email="org@example.org", password="correct horse"):
+    token = csrf(client, "/signup")
+    response = client.post(
+        "/signup", data={"email": email, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 200, response.text  # followed to /events
+    return response
