@@ -1,3 +1,6 @@
+"""The app on a fresh database (SQLite, and PostgreSQL where there is one), a client,
+and helpers for forms."""
+
 from __future__ import annotations
 
 import re
@@ -12,9 +15,11 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
-def app(tmp_path):
-    settings = Settings(f"sqlite:///{tmp_path / 'test.db'}", "test-secret", tmp_path)
-    return create_app(settings)
+def app(database_url, tmp_path):
+    """The app on a fresh database, once per backend (see ``database_url``)."""
+    app = create_app(Settings(database_url, "test-secret", tmp_path))
+    yield app
+    app.state.db.kw["bind"].dispose()
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from touchpoints.cli._shared import err
 from touchpoints.demo import DEMO_FILENAME, demo_event_bytes
 from touchpoints.files.registrations import read_registrations
 from touchpoints.settings import Settings
+from touchpoints.storage import plans
 from touchpoints.storage import repository as repo
 from touchpoints.storage.database import open_database
-from touchpoints.storage.schema import EventRow, OrganizerRow
+from touchpoints.storage.schema import EventRow, OrganizerRow, PlanRow
 
 __all__ = ["DEMO_ORGANIZER", "seed_demo", "serve"]
 
@@ -23,7 +24,8 @@ DEMO_EVENT = "Demo event"
 
 
 def seed_demo(settings: Settings) -> tuple[str, str, str]:
-    """The demo organizer (with a new password each time) and event, created once.
+    """The demo organizer (with a new password each time) and event with a published
+    two-round breakfast plan, created once.
 
     Returns the organizer's e-mail, password and one attendee's personal link path.
     """
@@ -44,8 +46,21 @@ def seed_demo(settings: Settings) -> tuple[str, str, str]:
             event = repo.create_event(db, organizer.id, DEMO_EVENT)
             people = read_registrations(io.BytesIO(demo_event_bytes()), filename=DEMO_FILENAME)
             repo.add_attendees(db, event, people.attendees)
+            breakfast = plans.create_session(
+                db, event, name="Breakfast", kind="tables", table_size=8, rounds=2, time_limit=3
+            )
+            plan_id = plans.start_plan(db, breakfast).id
+        else:
+            plan_id = None
         first = repo.attendees_of(db, event.id)[0]
-        return DEMO_ORGANIZER, password, f"/a/{first.token}"
+        link = f"/a/{first.token}"
+    if plan_id is not None:  # a published breakfast plan, so attendee pages show a table
+        plans.run_plan(factory, plan_id)
+        with factory.begin() as db:
+            plan = db.get(PlanRow, plan_id)
+            if plan is not None and plan.status == "ready":
+                plans.publish_plan(db, plan)
+    return DEMO_ORGANIZER, password, link
 
 
 @click.command()

@@ -34,6 +34,7 @@ __all__ = [
     "events_of",
     "set_password",
     "to_attendee",
+    "update_interests",
 ]
 
 #: Attendee fields kept as lists (one JSON column).
@@ -175,3 +176,21 @@ def to_attendee(row: AttendeeRow) -> Attendee:
         hometown=row.hometown,
         **{field: tuple(lists.get(field, ())) for field in LIST_FIELDS},
     )
+
+
+#: The most interests one attendee keeps, and the longest one (characters).
+MAX_INTERESTS = 40
+MAX_INTEREST_CHARS = 300
+
+
+def update_interests(db: Session, attendee: AttendeeRow, interests: Sequence[str]) -> None:
+    """Replace an attendee's interests (trimmed, blank and repeated ones dropped, the
+    first spelling kept; at most :data:`MAX_INTERESTS` of :data:`MAX_INTEREST_CHARS`)."""
+    kept: dict[str, str] = {}
+    for interest in interests:
+        text = " ".join(interest.split())[:MAX_INTEREST_CHARS]
+        if text:
+            kept.setdefault(text.casefold(), text)
+    # A new dict, so that SQLAlchemy sees the JSON column change.
+    attendee.lists = {**(attendee.lists or {}), "interests": list(kept.values())[:MAX_INTERESTS]}
+    db.flush()

@@ -20,7 +20,7 @@ from touchpoints.errors import NotFoundError, TouchpointsError
 from touchpoints.settings import Settings
 from touchpoints.storage.database import open_database
 from touchpoints.web.pages import STATIC, render
-from touchpoints.web.routes import account, attendee, events
+from touchpoints.web.routes import account, attendee, events, links, plans, registration
 
 __all__ = ["create_app"]
 
@@ -53,6 +53,9 @@ def create_app(settings: Settings) -> Starlette:
             *account.routes,
             *events.routes,
             *attendee.routes,
+            *registration.routes,
+            *links.routes,
+            *plans.routes,
             Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
         ],
         middleware=[
