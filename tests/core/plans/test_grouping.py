@@ -99,6 +99,25 @@ def test_best_grouping_keeps_apart_pairs_with_a_large_negative_value():
     assert grouping.assignment[0] != grouping.assignment[1]
 
 
+def test_best_grouping_handles_huge_penalties_and_bonuses_beside_small_values():
+    weights = _random_weights(60, 11) / 7.0  # values like 0.3 beside 1e6
+    apart = [(0, 1), (0, 2), (1, 2), (3, 4), (10, 20)]
+    for i, j in apart:
+        weights[i, j] = weights[j, i] = -1e6
+    weights[5, 6] = weights[6, 5] = 1e6
+    low, high = [6] * 6, [12] * 6
+
+    groupings = list(iter_groupings(weights, low, high, time_limit=0.3, seed=2))
+
+    values = [g.value for g in groupings]
+    assert values == sorted(values)
+    assert len(set(values)) == len(values)
+    best = groupings[-1]
+    _assert_valid(best, weights, low, high)
+    assert all(best.assignment[i] != best.assignment[j] for i, j in apart)
+    assert best.assignment[5] == best.assignment[6]
+
+
 @pytest.mark.parametrize(
     ("low", "high", "fixed", "message"),
     [
