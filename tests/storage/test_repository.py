@@ -5,14 +5,6 @@ import pytest
 from touchpoints.core.model import Attendee
 from touchpoints.errors import AccountError, NotFoundError
 from touchpoints.storage import repository as repo
-from touchpoints.storage.database import open_database
-
-
-@pytest.fixture
-def db(tmp_path):
-    factory = open_database(f"sqlite:///{tmp_path / 'test.db'}")
-    with factory.begin() as session:
-        yield session
 
 
 def test_passwords_are_hashed_and_checked(db):
