@@ -1,4 +1,5 @@
-"""The core stays pure: no module under core/ imports an adapter or an I/O framework."""
+"""The layers hold: the core stays pure (no adapter or I/O framework), and no adapter
+imports one above it (files, storage -> web -> cli)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,28 @@ def _imports(path: Path) -> set[str]:
 @pytest.mark.parametrize("path", CORE, ids=lambda p: p.name)
 def test_core_module_imports_no_adapter_or_framework(path):
     bad = {n for n in _imports(path) if n.split(".")[0] in FORBIDDEN or n.startswith(FORBIDDEN)}
+
+    assert bad == set()
+
+
+PACKAGE = Path(touchpoints.core.__file__).parents[1]
+#: What each adapter layer must not import: the layers above it.
+ABOVE = {
+    "files": ("touchpoints.storage", "touchpoints.web", "touchpoints.cli"),
+    "storage": ("touchpoints.web", "touchpoints.cli", "starlette", "click"),
+    "web": ("touchpoints.cli", "click"),
+}
+ADAPTERS = [
+    (layer, path)
+    for layer in ABOVE
+    for path in sorted((PACKAGE / layer).rglob("*.py"))
+    if "migrations" not in path.parts
+]
+
+
+@pytest.mark.parametrize(("layer", "path"), ADAPTERS, ids=lambda v: getattr(v, "name", v))
+def test_adapter_module_imports_no_layer_above_it(layer, path):
+    bad = {n for n in _imports(path) if n.startswith(ABOVE[layer])}
 
     assert bad == set()
 
