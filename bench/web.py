@@ -167,7 +167,8 @@ def bench(backend: str, url: str, opts: argparse.Namespace) -> dict[str, object]
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as data:
         server = subprocess.Popen(
-            ["touchpoints", "serve", "--port", str(port), "--data", data, "--database-url", url],
+            ["touchpoints", "serve", "--port", str(port), "--data", data, "--database-url", url,
+             "--workers", str(opts.workers)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -179,6 +180,8 @@ def bench(backend: str, url: str, opts: argparse.Namespace) -> dict[str, object]
             print(f"  first page (cold cache) {first:.2f} s", flush=True)
             for p in paths[:20]:
                 get(base + p, timeout=60)
+            if opts.workers > 1:  # every worker computes the event's topics once: warm them all
+                wrk(base, ["-t2", "-c8", "-d15s", "--timeout", "60s"], lua_script(paths, None))
             delay_ms = round(1000 * opts.connections / opts.rate)
             paced = wrk(
                 base,
@@ -201,6 +204,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=300, help="paced run: requests/s")
     parser.add_argument("--connections", type=int, default=30, help="paced run: connections")
     parser.add_argument("--duration", type=int, default=20, help="seconds per wrk run")
+    parser.add_argument("--workers", type=int, default=1, help="touchpoints serve --workers")
     parser.add_argument("--postgres-url", default=os.environ.get("TOUCHPOINTS_TEST_POSTGRES_URL"))
     opts = parser.parse_args()
     if shutil.which("wrk") is None:

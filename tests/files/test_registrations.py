@@ -16,6 +16,7 @@ from touchpoints.files.registrations import (
     MAX_BIO_CHARS,
     MAX_CELL_CHARS,
     ImportResult,
+    read_headers,
     read_registrations,
     read_registrations_path,
 )
@@ -656,3 +657,16 @@ def test_read_registrations_empty_id_cell_falls_back_to_the_row_number():
     result = read("ID,Name\nx-1,Ann\n,Bob\n")
 
     assert [a.id for a in result.attendees] == ["x-1", "2"]
+
+def test_read_headers_lists_csv_and_json_headers_even_when_rows_are_bad():
+    assert read_headers(b"Name,Email,,Stuff I like\nAnn,not-an-email,,chess\n", "r.csv") == (
+        "Name",
+        "Email",
+        "Stuff I like",
+    )
+    assert read_headers(b'[{"name": "Ann", "topics": "chess"}]', "r.json") == ("name", "topics")
+
+
+def test_read_headers_of_an_empty_file_is_an_error():
+    with pytest.raises(InputFileError, match="empty"):
+        read_headers(b"  \n", "r.csv")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import secrets
 
 import click
@@ -75,12 +76,26 @@ def seed_demo(settings: Settings) -> tuple[str, str, str]:
     help="Data folder (default: $TOUCHPOINTS_DATA or ./touchpoints-data).",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes (about one per core for a busy event).",
+)
+@click.option(
     "--database-url",
     default=None,
     help="SQLAlchemy URL, e.g. postgresql+psycopg://localhost/touchpoints "
     "(default: $TOUCHPOINTS_DATABASE_URL or SQLite in the data folder).",
 )
-def serve(demo: bool, host: str, port: int, data_dir: str | None, database_url: str | None) -> None:
+def serve(
+    demo: bool,
+    host: str,
+    port: int,
+    data_dir: str | None,
+    database_url: str | None,
+    workers: int,
+) -> None:
     """Run the web app: organizers plan, attendees see what they share.
 
     Example: touchpoints serve --demo   (then open http://127.0.0.1:8000)
@@ -97,4 +112,18 @@ def serve(demo: bool, host: str, port: int, data_dir: str | None, database_url: 
             f"An attendee's page: http://{host}:{port}{link}",
             markup=False,
         )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    open_database(settings.database_url)  # migrate once here, not in every worker at once
+    os.environ["TOUCHPOINTS_DATA"] = str(settings.data_dir)  # each worker reads its settings
+    os.environ["TOUCHPOINTS_DATABASE_URL"] = settings.database_url
+    os.environ.setdefault("TOUCHPOINTS_SECRET_KEY", settings.secret_key)
+    uvicorn.run(
+        "touchpoints.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )

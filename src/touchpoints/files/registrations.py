@@ -39,6 +39,7 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_FILE_BYTES",
     "ImportResult",
+    "read_headers",
     "read_registrations",
     "read_registrations_path",
 ]
@@ -82,6 +83,27 @@ class ImportResult:
     mapping: ColumnMapping  # the mapping actually used
     unknown_columns: tuple[str, ...]  # headers not mapped to anything (reported, not fatal)
     warnings: tuple[str, ...]  # human-readable, e.g. unknown columns
+
+
+def read_headers(data: bytes, filename: str) -> tuple[str, ...]:
+    """A registration file's non-empty column headers in file order, read as
+    :func:`read_registrations` reads them (even when rows have problems), e.g. to
+    offer every column in a mapping form.
+
+    Raises
+    ------
+    InputFileError
+        When the file cannot be read at all (:class:`ImportRowsError` for a bad header).
+    """
+    if not data.strip():
+        raise InputFileError(f"{filename}: the file is empty", filename=filename)
+    text, _ = _decode(data, filename)
+    table = (
+        _read_json(text, filename)
+        if _guess_format(filename, text) == "json"
+        else _read_csv(text, filename)
+    )
+    return tuple(dict.fromkeys(h for h in table.headers if h.strip()))
 
 
 def read_registrations(

@@ -22,7 +22,7 @@ from touchpoints.storage.database import open_database
 from touchpoints.web.pages import STATIC, render
 from touchpoints.web.routes import account, attendee, events, links, plans, registration
 
-__all__ = ["create_app"]
+__all__ = ["app_from_env", "create_app"]
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -78,3 +78,8 @@ def create_app(settings: Settings) -> Starlette:
     app.state.db = open_database(settings.database_url)
     app.state.settings = settings
     return app
+
+
+def app_from_env() -> Starlette:
+    """The app on the environment's settings (for ``uvicorn --factory`` and workers)."""
+    return create_app(Settings.from_env())
