@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pytest
@@ -221,3 +222,37 @@ def test_create_session_refuses_bad_settings(factory, settings, message):
 
     with pytest.raises(TouchpointsError, match=message):
         _session(factory, event_id, **settings)
+
+
+def _pairs_of(seats):
+    tables = {}
+    for (round_, person), table in seats.items():
+        tables.setdefault((round_, table), []).append(person)
+    return {frozenset((a, b)) for m in tables.values() for a in m for b in m if a < b}
+
+
+def test_a_second_session_avoids_the_pairs_of_the_published_first_one(factory):
+    event_id = _event(factory)
+    first = _planned(factory, _session(factory, event_id, kind="pairs", rounds=1))
+    with factory.begin() as db:
+        store.publish_plan(db, db.get(PlanRow, first))
+
+    second = _planned(factory, _session(factory, event_id, kind="pairs", rounds=1))
+
+    assert _plan(factory, second).status == "ready"
+    assert not _pairs_of(_seats(factory, first)) & _pairs_of(_seats(factory, second))
+
+
+def test_avoid_entries_keep_people_apart_in_the_web_planner(factory):
+    with factory.begin() as db:
+        organizer = repo.create_organizer(db, "ann@example.org", "long secret")
+        event = repo.create_event(db, organizer.id, "Breakfast")
+        people = list(crowd())
+        people[0] = dataclasses.replace(people[0], avoid=("Bo Chen",))  # both play chess
+        repo.add_attendees(db, event, people)
+        ann, bo = (r.id for r in repo.attendees_of(db, event.id)[:2])
+
+    seats = _seats(factory, _planned(factory, _session(factory, event.id, rounds=3)))
+
+    for round_ in (1, 2, 3):
+        assert seats[(round_, ann)] != seats[(round_, bo)]

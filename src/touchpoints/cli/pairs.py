@@ -19,7 +19,7 @@ from touchpoints.cli._shared import (
     topics_of,
     write_plan_outputs,
 )
-from touchpoints.core.acquaintance import acquaintances, attendee_finder
+from touchpoints.core.acquaintance import acquaintances, attendee_finder, avoid_pairs
 from touchpoints.core.model import Attendee
 from touchpoints.core.plans.explain import explain_plan
 from touchpoints.core.plans.objective import plan_values
@@ -70,12 +70,7 @@ def _never(
     shared availability."""
     index = {a.id: i for i, a in enumerate(people)}
     never = {(index[p.a], index[p.b]) for p in acquaintances(people).pairs.values()}
-    find = attendee_finder(people)
-    for i, person in enumerate(people):
-        for entry in person.avoid:
-            other = find(entry)
-            if other is not None and other != person.id:
-                never.add((i, index[other]))
+    never.update(avoid_pairs(people)[0])
     if max_hours_apart is not None:
         hours = [_offset_hours(_column(p, timezone_column), p.name) for p in people]
         known = [i for i, h in enumerate(hours) if h is not None]

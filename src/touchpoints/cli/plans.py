@@ -19,7 +19,7 @@ from touchpoints.cli._shared import (
     topics_of,
     write_plan_outputs,
 )
-from touchpoints.core.acquaintance import acquaintances, attendee_finder
+from touchpoints.core.acquaintance import acquaintances, attendee_finder, avoid_pairs
 from touchpoints.core.model import Attendee
 from touchpoints.core.plans.explain import explain_plan
 from touchpoints.core.plans.objective import plan_values
@@ -55,16 +55,10 @@ def _rules(path: str | None, people: Sequence[Attendee], tables: int) -> Rules:
     if path is not None:
         with open(path, "rb") as fp:
             rules = read_rules(fp, filename=path, attendees=people, tables=tables)
-    find = attendee_finder(people)
-    index = {a.id: i for i, a in enumerate(people)}
-    avoid = []
-    for i, attendee in enumerate(people):
-        for entry in attendee.avoid:
-            other = find(entry)
-            if other is None:
-                err.print(f"note: {attendee.name} avoids {entry!r}, who is not registered")
-            elif other != attendee.id:
-                avoid.append((i, index[other]))
+    avoid, unmatched = avoid_pairs(people)
+    names = {a.id: a.name for a in people}
+    for who, entry in unmatched:
+        err.print(f"note: {names[who]} avoids {entry!r}, who is not registered", markup=False)
     if not avoid:
         return rules
     return Rules(

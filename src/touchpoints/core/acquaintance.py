@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from touchpoints.core.model import Acquaintance, AcquaintanceReason, Attendee
 from touchpoints.core.text import phrase_key
 
-__all__ = ["AcquaintanceMap", "acquaintances", "attendee_finder"]
+__all__ = ["AcquaintanceMap", "acquaintances", "attendee_finder", "avoid_pairs"]
 
 _LEGAL_SUFFIXES = frozenset("inc ltd llc gmbh sa bv ag plc co corp limited".split())
 
@@ -108,3 +108,26 @@ def acquaintances(attendees: Sequence[Attendee]) -> AcquaintanceMap:
         for pair, found in sorted(reasons.items())
     }
     return AcquaintanceMap(pairs, tuple(unmatched))
+
+
+def avoid_pairs(
+    attendees: Sequence[Attendee],
+) -> tuple[list[tuple[int, int]], list[tuple[str, str]]]:
+    """Pairs (indices into ``attendees``) that one of them asked not to meet ("avoid"),
+    and the entries that match nobody, as (attendee id, entry).
+
+    >>> people = [Attendee("1", "Ann Lee", avoid=("bo chen", "Zed")), Attendee("2", "Bo Chen")]
+    >>> avoid_pairs(people)
+    ([(0, 1)], [('1', 'Zed')])
+    """
+    find = attendee_finder(attendees)
+    index = {a.id: i for i, a in enumerate(attendees)}
+    pairs, unmatched = [], []
+    for i, attendee in enumerate(attendees):
+        for entry in attendee.avoid:
+            other = find(entry)
+            if other is None:
+                unmatched.append((attendee.id, entry))
+            elif other != attendee.id:
+                pairs.append((i, index[other]))
+    return pairs, unmatched

@@ -29,12 +29,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from touchpoints.core.acquaintance import AcquaintanceMap, acquaintances
+from touchpoints.core.acquaintance import AcquaintanceMap, acquaintances, avoid_pairs
 from touchpoints.core.model import Attendee
 from touchpoints.core.plans.explain import TableCard, explain_plan
 from touchpoints.core.plans.objective import plan_values
 from touchpoints.core.plans.pairs import pair_rounds
 from touchpoints.core.plans.repair import Move, repair_round
+from touchpoints.core.plans.rules import Rules
 from touchpoints.core.plans.tables import (
     HOOK_MIN,
     PlanMetrics,
@@ -332,12 +333,13 @@ def run_plan(factory: sessionmaker[Session], plan_id: int) -> None:
 
             reporter.write("finding the event's topics", 0.0, force=True)
             crowd = event_crowd(db, session.event_id, progress=topics_progress)
+            earlier = _met_in_other_sessions(db, session, crowd)
         if not crowd.attendees:
             raise InfeasiblePlanError("this event has no attendees yet: import some first")
         if kind == "pairs":
-            seatings, metrics = _pairs(crowd, rounds, plan_id)
+            seatings, metrics = _pairs(crowd, rounds, plan_id, earlier)
         else:
-            seatings, metrics = _tables(crowd, size, rounds, time_limit, plan_id, reporter)
+            seatings, metrics = _tables(crowd, size, rounds, time_limit, plan_id, reporter, earlier)
         with factory.begin() as db:
             for number, seating in enumerate(seatings, start=1):
                 _save_round(db, plan_id, crowd, number, seating)
@@ -353,8 +355,36 @@ def run_plan(factory: sessionmaker[Session], plan_id: int) -> None:
         reporter.write("failed", 1.0, force=True, status="failed", error=message)
 
 
+def _met_in_other_sessions(db: Session, session: SessionRow, crowd: Crowd) -> set[tuple[int, int]]:
+    """Pairs (crowd indices) who share a table in a published plan of the event's other
+    sessions: they are not seated together again where possible."""
+    index = crowd.index
+    published = (
+        select(PlanRow.id)
+        .join(SessionRow, PlanRow.session_id == SessionRow.id)
+        .where(
+            SessionRow.event_id == session.event_id,
+            SessionRow.id != session.id,
+            PlanRow.status == "published",
+        )
+    )
+    tables: dict[tuple[int, int, int], list[int]] = {}
+    for seat in db.scalars(select(SeatRow).where(SeatRow.plan_id.in_(published))):
+        if seat.attendee_id in index:
+            tables.setdefault((seat.plan_id, seat.round, seat.table), []).append(
+                index[seat.attendee_id]
+            )
+    return {pair for members in tables.values() for pair in combinations(sorted(members), 2)}
+
+
 def _tables(
-    crowd: Crowd, size: int, rounds: int, time_limit: float, seed: int, reporter: _Reporter
+    crowd: Crowd,
+    size: int,
+    rounds: int,
+    time_limit: float,
+    seed: int,
+    reporter: _Reporter,
+    earlier: set[tuple[int, int]],
 ) -> tuple[list[list[int]], dict[str, Any]]:
     if size < 2:
         raise InfeasiblePlanError(f"a table needs at least 2 seats, this session has {size}")
@@ -368,7 +398,9 @@ def _tables(
         crowd.values,
         layout,
         rounds,
+        rules=Rules(keep_apart=avoid_pairs(crowd.attendees)[0]),
         acquainted=crowd.acquainted(),
+        met_before=earlier,
         time_limit=time_limit,
         seed=seed,
         names=crowd.names,
@@ -390,8 +422,11 @@ def _planner_progress(elapsed: float, time_limit: float) -> float:
     return _TOPICS_SHARE + (1 - _TOPICS_SHARE) * min(share, 0.99)
 
 
-def _pairs(crowd: Crowd, rounds: int, seed: int) -> tuple[list[list[int]], dict[str, Any]]:
-    paired = pair_rounds(crowd.values, rounds, never=crowd.acquainted(), seed=seed)
+def _pairs(
+    crowd: Crowd, rounds: int, seed: int, earlier: set[tuple[int, int]]
+) -> tuple[list[list[int]], dict[str, Any]]:
+    never = [*crowd.acquainted(), *avoid_pairs(crowd.attendees)[0]]
+    paired = pair_rounds(crowd.values, rounds, met_before=earlier, never=never, seed=seed)
     seatings = []
     for round_ in paired:
         seating = [-1] * len(crowd.attendees)
