@@ -61,6 +61,7 @@ def seed_demo(settings: Settings) -> tuple[str, str, str]:
             plan = db.get(PlanRow, plan_id)
             if plan is not None and plan.status == "ready":
                 plans.publish_plan(db, plan)
+    factory.kw["bind"].dispose()  # the server opens its own connections
     return DEMO_ORGANIZER, password, link
 
 
