@@ -6,8 +6,8 @@ import time
 import pytest
 from starlette.testclient import TestClient
 
-from tests.storage.test_plans import CROWD_CSV
 from tests.web.conftest import csrf, sign_up
+from tests.web.test_planning import CROWD_CSV
 from touchpoints.storage.schema import PlanRow, SessionRow
 
 PLAN_URL = re.compile(r"/events/\d+/plans/\d+")

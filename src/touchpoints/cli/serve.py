@@ -17,6 +17,7 @@ from touchpoints.storage import plans
 from touchpoints.storage import repository as repo
 from touchpoints.storage.database import open_database
 from touchpoints.storage.schema import EventRow, OrganizerRow, PlanRow
+from touchpoints.web import planning
 
 __all__ = ["DEMO_ORGANIZER", "seed_demo", "serve"]
 
@@ -56,7 +57,7 @@ def seed_demo(settings: Settings) -> tuple[str, str, str]:
         first = repo.attendees_of(db, event.id)[0]
         link = f"/a/{first.token}"
     if plan_id is not None:  # a published breakfast plan, so attendee pages show a table
-        plans.run_plan(factory, plan_id)
+        planning.run_plan(factory, plan_id)
         with factory.begin() as db:
             plan = db.get(PlanRow, plan_id)
             if plan is not None and plan.status == "ready":

@@ -1,78 +1,43 @@
-"""Sessions, plans and seats: planning an event's sessions and keeping the results.
+"""Sessions, plans and seats: what is kept of an event's networking sessions.
 
-A plan is made in the background by :func:`run_plan`, with its own database
-session: the planner's progress and every better plan it finds are written to the
-plan row (``stage``, ``progress``, ``metrics``) in short transactions, so a page can
-poll them; the seats are written once, when the plan is done. A plan that fails
-records its error and changes nothing else.
-
-At most one plan of a session is *published* (what attendees see): publishing one
-retires the one before. Seats are numbered from 1 (``round``, ``table``); in a 1:1
+A plan row is created "planning" (:func:`start_plan`); the planner
+(:func:`touchpoints.web.planning.run_plan`) writes its progress and, when done, its
+seats. At most one plan of a session is *published* (what attendees see): publishing
+one retires the one before. Seats are numbered from 1 (``round``, ``table``); in a 1:1
 session ``table`` is the number of the pair.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
-import json
-import logging
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from itertools import combinations
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from touchpoints.core.acquaintance import AcquaintanceMap, acquaintances, avoid_pairs
 from touchpoints.core.model import Attendee
-from touchpoints.core.plans.explain import TableCard, explain_plan
-from touchpoints.core.plans.objective import plan_values
-from touchpoints.core.plans.pairs import pair_rounds
-from touchpoints.core.plans.repair import Move, repair_round
-from touchpoints.core.plans.rules import Rules
-from touchpoints.core.plans.tables import (
-    HOOK_MIN,
-    PlanMetrics,
-    iter_table_plans,
-    plan_metrics,
-    table_capacities,
-)
-from touchpoints.core.plans.values import Values, row_max
-from touchpoints.core.topics import Vocabulary, event_topics
-from touchpoints.errors import InfeasiblePlanError, NotFoundError, TouchpointsError
+from touchpoints.errors import NotFoundError, TouchpointsError
 from touchpoints.storage import repository as repo
 from touchpoints.storage.schema import EventRow, PlanRow, SeatRow, SessionRow
 
 __all__ = [
+    "FINISHED",
     "KINDS",
     "MAX_ROUNDS",
     "MAX_TIME_LIMIT",
     "STALE_AFTER",
-    "Crowd",
     "add_walk_in",
-    "cards",
     "create_session",
-    "event_crowd",
-    "move_seat",
     "plan_of",
     "plan_rounds",
     "plans_of",
     "publish_plan",
     "published_plan",
-    "repair_plan_round",
-    "run_plan",
+    "save_round",
     "session_of",
     "sessions_of",
     "start_plan",
 ]
-
-log = logging.getLogger(__name__)
 
 #: Session kinds: seated tables, or 1:1 rounds.
 KINDS = {"tables": "Tables", "pairs": "1:1 rounds"}
@@ -80,11 +45,8 @@ KINDS = {"tables": "Tables", "pairs": "1:1 rounds"}
 MAX_ROUNDS, MAX_TIME_LIMIT = 50, 600.0
 #: A plan still "planning" this long after its time limit was interrupted (a restart).
 STALE_AFTER = dt.timedelta(minutes=10)
-#: Share of the progress bar for finding the event's topics (the planner gets the rest).
-_TOPICS_SHARE = 0.2
-#: Progress is written at most this often (seconds): SQLite has one writer.
-_PROGRESS_EVERY = 0.25
-_ACTIVE = ("ready", "published")
+#: A plan in one of these states is finished: it can be changed by hand and published.
+FINISHED = ("ready", "published")
 
 
 # --- sessions -------------------------------------------------------------------------
@@ -184,7 +146,7 @@ def published_plan(db: Session, session_id: int) -> PlanRow | None:
 
 def publish_plan(db: Session, plan: PlanRow) -> None:
     """Publish ``plan``, retiring the session's published plan before it."""
-    if plan.status not in (*_ACTIVE, "retired"):
+    if plan.status not in (*FINISHED, "retired"):
         raise TouchpointsError(f"only a finished plan can be published (this one is {plan.status})")
     for old in db.scalars(
         select(PlanRow).where(
@@ -199,273 +161,39 @@ def publish_plan(db: Session, plan: PlanRow) -> None:
     db.flush()
 
 
-def plan_rounds(db: Session, plan: PlanRow, crowd: Crowd, rounds: int) -> list[list[int]]:
+def plan_rounds(
+    db: Session, plan: PlanRow, index: Mapping[int, int], rounds: int
+) -> list[list[int]]:
     """The plan's seating as the engine sees it: ``rounds[r][i]`` = table of person i
-    (0-based), -1 where person i has no seat in round r."""
-    seating = [[-1] * len(crowd.attendees) for _ in range(rounds)]
+    (0-based; ``index`` maps attendee row ids to positions), -1 where person i has no
+    seat in round r."""
+    seating = [[-1] * len(index) for _ in range(rounds)]
     for seat in db.scalars(select(SeatRow).where(SeatRow.plan_id == plan.id)):
-        person = crowd.index.get(seat.attendee_id)
+        person = index.get(seat.attendee_id)
         if person is not None and 1 <= seat.round <= rounds:
             seating[seat.round - 1][person] = seat.table - 1
     return seating
 
 
-def _save_round(
-    db: Session, plan_id: int, crowd: Crowd, round_number: int, seating: Sequence[int]
+def save_round(
+    db: Session,
+    plan_id: int,
+    row_ids: Sequence[int],
+    round_number: int,
+    seating: Sequence[int],
 ) -> None:
+    """Replace one round's seats: person i (attendee row ``row_ids[i]``) at table
+    ``seating[i]`` (0-based; -1 = no seat)."""
     db.execute(delete(SeatRow).where(SeatRow.plan_id == plan_id, SeatRow.round == round_number))
     db.add_all(
-        SeatRow(plan_id=plan_id, round=round_number, table=table + 1, attendee_id=crowd.row_ids[i])
+        SeatRow(plan_id=plan_id, round=round_number, table=table + 1, attendee_id=row_ids[i])
         for i, table in enumerate(seating)
         if table >= 0
     )
     db.flush()
 
 
-# --- the event's crowd ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class Crowd:
-    """An event's attendees as the engine sees them (in import order), with their
-    topics, pair values and acquaintances."""
-
-    attendees: tuple[Attendee, ...]
-    row_ids: tuple[int, ...]
-    vocabulary: Vocabulary
-    values: Values
-    known: AcquaintanceMap
-
-    @property
-    def index(self) -> dict[int, int]:
-        """Attendee row id -> position."""
-        return {row: i for i, row in enumerate(self.row_ids)}
-
-    @property
-    def names(self) -> list[str]:
-        return [a.name for a in self.attendees]
-
-    def acquainted(self) -> list[tuple[int, int]]:
-        where = {a.id: i for i, a in enumerate(self.attendees)}
-        return [(where[p.a], where[p.b]) for p in self.known.pairs.values()]
-
-    def unmatched(self) -> list[int]:
-        """Who shares nothing with anybody at the event."""
-        if not self.attendees:
-            return []
-        return [int(i) for i, best in enumerate(row_max(self.values)) if best < HOOK_MIN]
-
-
-_crowds: OrderedDict[str, Crowd] = OrderedDict()
-_crowds_lock = threading.Lock()
-_CROWDS_KEPT = 4
-
-
-def event_crowd(
-    db: Session, event_id: int, *, progress: Callable[[str, int, int], None] | None = None
-) -> Crowd:
-    """The event's attendees, topics and pair values (kept for the few latest events:
-    finding topics is the slow part, and it only changes when the attendees do)."""
-    rows = repo.attendees_of(db, event_id)
-    people = tuple(repo.to_attendee(r) for r in rows)
-    key = _fingerprint(event_id, people)
-    with _crowds_lock:
-        if key in _crowds:
-            _crowds.move_to_end(key)
-            return _crowds[key]
-    vocabulary = event_topics(people, progress=progress)
-    crowd = Crowd(
-        people,
-        tuple(r.id for r in rows),
-        vocabulary,
-        plan_values(vocabulary),
-        acquaintances(people),
-    )
-    with _crowds_lock:
-        _crowds[key] = crowd
-        while len(_crowds) > _CROWDS_KEPT:
-            _crowds.popitem(last=False)
-    return crowd
-
-
-def _fingerprint(event_id: int, people: Sequence[Attendee]) -> str:
-    data = [event_id, *(dataclasses.astuple(p)[:-1] for p in people)]  # extra: not planned on
-    return hashlib.sha256(json.dumps(data, default=list).encode()).hexdigest()
-
-
-# --- planning in the background -------------------------------------------------------
-
-
-class _Reporter:
-    """Writes a plan's stage and progress, at most every :data:`_PROGRESS_EVERY` s."""
-
-    def __init__(self, factory: sessionmaker[Session], plan_id: int) -> None:
-        self.factory, self.plan_id, self.last = factory, plan_id, 0.0
-
-    def write(self, stage: str, progress: float, *, force: bool = False, **fields: Any) -> None:
-        now = time.monotonic()
-        if not force and now - self.last < _PROGRESS_EVERY:
-            return
-        self.last = now
-        with self.factory.begin() as db:
-            plan = db.get(PlanRow, self.plan_id)
-            if plan is not None:
-                plan.stage, plan.progress = stage[:200], min(max(progress, 0.0), 1.0)
-                for name, value in fields.items():
-                    setattr(plan, name, value)
-
-
-def run_plan(factory: sessionmaker[Session], plan_id: int) -> None:
-    """Make plan ``plan_id`` (status "planning"): ready with its seats, or failed with
-    its error. Never raises: it runs in a thread of its own."""
-    reporter = _Reporter(factory, plan_id)
-    try:
-        with factory() as db:
-            plan = db.get(PlanRow, plan_id)
-            session = db.get(SessionRow, plan.session_id) if plan is not None else None
-            if plan is None or session is None:
-                return
-            kind, size, rounds = session.kind, session.table_size, session.rounds
-            time_limit = session.time_limit
-
-            def topics_progress(stage: str, done: int, total: int) -> None:
-                reporter.write(stage, _TOPICS_SHARE * (done / total if total > 0 else 0.0))
-
-            reporter.write("finding the event's topics", 0.0, force=True)
-            crowd = event_crowd(db, session.event_id, progress=topics_progress)
-            earlier = _met_in_other_sessions(db, session, crowd)
-        if not crowd.attendees:
-            raise InfeasiblePlanError("this event has no attendees yet: import some first")
-        if kind == "pairs":
-            seatings, metrics = _pairs(crowd, rounds, plan_id, earlier)
-        else:
-            seatings, metrics = _tables(crowd, size, rounds, time_limit, plan_id, reporter, earlier)
-        with factory.begin() as db:
-            for number, seating in enumerate(seatings, start=1):
-                _save_round(db, plan_id, crowd, number, seating)
-            plan = db.get(PlanRow, plan_id)
-            assert plan is not None
-            plan.status, plan.stage, plan.progress = "ready", "done", 1.0
-            plan.metrics = metrics
-    except TouchpointsError as error:
-        reporter.write("failed", 1.0, force=True, status="failed", error=error.message)
-    except Exception:
-        log.exception("planning plan %s failed", plan_id)
-        message = "the planner stopped on an unexpected error (it is in the server log)"
-        reporter.write("failed", 1.0, force=True, status="failed", error=message)
-
-
-def _met_in_other_sessions(db: Session, session: SessionRow, crowd: Crowd) -> set[tuple[int, int]]:
-    """Pairs (crowd indices) who share a table in a published plan of the event's other
-    sessions: they are not seated together again where possible."""
-    index = crowd.index
-    published = (
-        select(PlanRow.id)
-        .join(SessionRow, PlanRow.session_id == SessionRow.id)
-        .where(
-            SessionRow.event_id == session.event_id,
-            SessionRow.id != session.id,
-            PlanRow.status == "published",
-        )
-    )
-    tables: dict[tuple[int, int, int], list[int]] = {}
-    for seat in db.scalars(select(SeatRow).where(SeatRow.plan_id.in_(published))):
-        if seat.attendee_id in index:
-            tables.setdefault((seat.plan_id, seat.round, seat.table), []).append(
-                index[seat.attendee_id]
-            )
-    return {pair for members in tables.values() for pair in combinations(sorted(members), 2)}
-
-
-def _tables(
-    crowd: Crowd,
-    size: int,
-    rounds: int,
-    time_limit: float,
-    seed: int,
-    reporter: _Reporter,
-    earlier: set[tuple[int, int]],
-) -> tuple[list[list[int]], dict[str, Any]]:
-    if size < 2:
-        raise InfeasiblePlanError(f"a table needs at least 2 seats, this session has {size}")
-    layout = table_capacities(len(crowd.attendees), size=size)
-
-    def planner_progress(stage: str, elapsed: float) -> None:
-        reporter.write(stage, _planner_progress(elapsed, time_limit))
-
-    best = None
-    for found in iter_table_plans(
-        crowd.values,
-        layout,
-        rounds,
-        rules=Rules(keep_apart=avoid_pairs(crowd.attendees)[0]),
-        acquainted=crowd.acquainted(),
-        met_before=earlier,
-        time_limit=time_limit,
-        seed=seed,
-        names=crowd.names,
-        progress=planner_progress,
-    ):
-        best = found
-        reporter.write(
-            f"found a plan: {found.metrics.hook_coverage:.0%} have a hook",
-            _planner_progress(found.seconds, time_limit),
-            force=True,
-            metrics=_metrics_json(found.metrics),
-        )
-    assert best is not None  # the first plan is always completed
-    return [list(r) for r in best.rounds], _metrics_json(best.metrics)
-
-
-def _planner_progress(elapsed: float, time_limit: float) -> float:
-    share = elapsed / time_limit if time_limit > 0 else 1.0
-    return _TOPICS_SHARE + (1 - _TOPICS_SHARE) * min(share, 0.99)
-
-
-def _pairs(
-    crowd: Crowd, rounds: int, seed: int, earlier: set[tuple[int, int]]
-) -> tuple[list[list[int]], dict[str, Any]]:
-    never = [*crowd.acquainted(), *avoid_pairs(crowd.attendees)[0]]
-    paired = pair_rounds(crowd.values, rounds, met_before=earlier, never=never, seed=seed)
-    seatings = []
-    for round_ in paired:
-        seating = [-1] * len(crowd.attendees)
-        for number, group in enumerate(round_.groups):
-            for person in group:
-                seating[person] = number
-        seatings.append(seating)
-    return seatings, _metrics_json(_measure(crowd, seatings, 2))
-
-
-# --- changes by hand and on the day ---------------------------------------------------
-
-
-def move_seat(
-    db: Session,
-    plan: PlanRow,
-    session: SessionRow,
-    crowd: Crowd,
-    *,
-    round_number: int,
-    attendee_id: int,
-    table: int,
-) -> None:
-    """Seat one attendee at ``table`` (from 1) in one round, by hand; the plan's
-    metrics are measured again."""
-    if plan.status not in _ACTIVE:
-        raise TouchpointsError(f"this plan is {plan.status}: only a finished plan can change")
-    if not 1 <= round_number <= session.rounds:
-        raise TouchpointsError(f"there is no round {round_number}")
-    person = crowd.index.get(attendee_id)
-    if person is None:
-        raise NotFoundError("no such attendee at this event")
-    seatings = plan_rounds(db, plan, crowd, session.rounds)
-    tables = max(max(s, default=-1) for s in seatings) + 1
-    if not 1 <= table <= tables + 1:
-        raise TouchpointsError(f"choose a table from 1 to {tables + 1}")
-    seatings[round_number - 1][person] = table - 1
-    _save_round(db, plan.id, crowd, round_number, seatings[round_number - 1])
-    plan.metrics = _metrics_json(_measure(crowd, seatings, session.table_size))
+# --- changes on the day ----------------------------------------------------------
 
 
 def add_walk_in(db: Session, event: EventRow, name: str, interests: str) -> int:
@@ -478,94 +206,6 @@ def add_walk_in(db: Session, event: EventRow, name: str, interests: str) -> int:
         phrases = tuple(p.strip() for p in phrases[0].split(",") if p.strip())
     person = Attendee(id=f"walk-in-{name.casefold()}", name=name[:200], interests=phrases)
     return repo.add_attendees(db, event, [person])[0].id
-
-
-def repair_plan_round(
-    db: Session,
-    plan: PlanRow,
-    session: SessionRow,
-    crowd: Crowd,
-    *,
-    round_number: int,
-    no_shows: Sequence[int],
-    walk_ins: Sequence[int] = (),
-) -> tuple[Move, ...]:
-    """Re-seat one round of a published tables plan for ``no_shows`` and ``walk_ins``
-    (attendee row ids), moving as few people as possible; the moves made.
-
-    Whoever has no seat in the round and is not a walk-in stays away (an earlier
-    no-show, or someone registered after the plan was made).
-    """
-    if plan.status != "published" or session.kind != "tables":
-        raise TouchpointsError("only a published tables plan is repaired on the day")
-    if not 1 <= round_number <= session.rounds:
-        raise TouchpointsError(f"there is no round {round_number}")
-    index = crowd.index
-    seatings = plan_rounds(db, plan, crowd, session.rounds)
-    seating = seatings[round_number - 1]
-    arriving = {index[w] for w in walk_ins if w in index}
-    absent = {index[a] for a in no_shows if a in index}
-    absent |= {i for i, t in enumerate(seating) if t < 0 and i not in arriving}
-    met = {
-        pair
-        for r, other in enumerate(seatings)
-        if r != round_number - 1
-        for pair in _table_pairs(other)
-    }
-    fixed = repair_round(
-        crowd.values,
-        _layout(seatings, session.table_size),
-        seating,
-        absent=sorted(absent),
-        met_before=met,
-        names=crowd.names,
-    )
-    seatings[round_number - 1] = list(fixed.seating)
-    _save_round(db, plan.id, crowd, round_number, fixed.seating)
-    plan.metrics = _metrics_json(_measure(crowd, seatings, session.table_size))
-    return fixed.moves
-
-
-def cards(crowd: Crowd, seatings: Sequence[Sequence[int]]) -> tuple[TableCard, ...]:
-    """The plan explained: a theme per table, a hook per seat."""
-    return explain_plan(crowd.vocabulary, seatings, acquaintances=crowd.known)
-
-
-def _table_pairs(seating: Sequence[int]) -> set[tuple[int, int]]:
-    tables: dict[int, list[int]] = {}
-    for person, table in enumerate(seating):
-        if table >= 0:
-            tables.setdefault(table, []).append(person)
-    return {pair for members in tables.values() for pair in combinations(members, 2)}
-
-
-def _layout(seatings: Sequence[Sequence[int]], size: int) -> list[int]:
-    """Seats per table: the session's table size, or more where a table holds more."""
-    tables = max((max(s, default=-1) for s in seatings), default=-1) + 1
-    fullest = [0] * tables
-    for seating in seatings:
-        for t in range(tables):
-            fullest[t] = max(fullest[t], sum(1 for x in seating if x == t))
-    return [max(size, f) for f in fullest] or [size]
-
-
-def _measure(crowd: Crowd, seatings: Sequence[Sequence[int]], size: int) -> PlanMetrics:
-    """The metrics of a seating; whoever has no seat in a round counts as alone there
-    (a table of their own), which the engine's metrics expect of every person."""
-    layout = _layout(seatings, size)
-    alone = max((list(s).count(-1) for s in seatings), default=0)
-    whole = []
-    for seating in seatings:
-        extra = iter(range(len(layout), len(layout) + alone))
-        whole.append([t if t >= 0 else next(extra) for t in seating])
-    return plan_metrics(crowd.values, [*layout, *[1] * alone], whole, acquainted=crowd.acquainted())
-
-
-def _metrics_json(metrics: PlanMetrics) -> dict[str, Any]:
-    return {
-        k: round(v, 4) if isinstance(v, float) else v
-        for k, v in dataclasses.asdict(metrics).items()
-    }
 
 
 def _stale(plan: PlanRow, session: SessionRow) -> bool:

@@ -3,7 +3,7 @@ review, moves by hand, publishing, printed cards, and no-shows and walk-ins on t
 
 Every URL is under ``/events/{event_id}``, and every handler first finds the event
 among the logged-in organizer's own (another organizer's is a 404). Planning runs in
-a thread started from the request (:func:`~touchpoints.storage.plans.run_plan`, with
+a thread started from the request (:func:`~touchpoints.web.planning.run_plan`, with
 its own database session); the plan page polls a small partial every second until
 the plan is done. Pages that need the event's topics are built in the thread pool:
 finding topics is CPU work.
@@ -29,6 +29,7 @@ from touchpoints.files.plans import write_cards_html
 from touchpoints.storage import plans as store
 from touchpoints.storage import repository as repo
 from touchpoints.storage.schema import EventRow, PlanRow, SessionRow
+from touchpoints.web import planning
 from touchpoints.web.pages import render
 from touchpoints.web.security import checked_form, organizer_id
 
@@ -61,7 +62,7 @@ def _number(form: FormData, name: str, kind: type[int] | type[float], label: str
 
 def _start(request: Request, plan_id: int) -> None:
     threading.Thread(
-        target=store.run_plan,
+        target=planning.run_plan,
         args=(request.app.state.db, plan_id),
         name=f"plan-{plan_id}",
         daemon=True,
@@ -155,9 +156,9 @@ def _review(
     }
     if plan.status not in ("ready", "published", "retired"):
         return context
-    crowd = store.event_crowd(db, event.id)
-    seatings = store.plan_rounds(db, plan, crowd, session.rounds)
-    explained = store.cards(crowd, seatings)
+    crowd = planning.event_crowd(db, event.id)
+    seatings = store.plan_rounds(db, plan, crowd.index, session.rounds)
+    explained = planning.cards(crowd, seatings)
     names = {a.id: a.name for a in crowd.attendees}
     unmatched = crowd.unmatched()
     unmatched_ids = {crowd.attendees[i].id for i in unmatched}
@@ -232,8 +233,8 @@ def _move(request: Request, me: int, form: FormData) -> Response:
     with request.app.state.db.begin() as db:
         event = repo.event_of(db, me, _event_id(request))
         plan, session = store.plan_of(db, event, int(request.path_params["plan_id"]))
-        crowd = store.event_crowd(db, event.id)
-        store.move_seat(
+        crowd = planning.event_crowd(db, event.id)
+        planning.move_seat(
             db, plan, session, crowd, round_number=round_number, attendee_id=attendee, table=table
         )
         url = _plan_url(event, plan)
@@ -264,13 +265,13 @@ def _cards(request: Request, me: int) -> Response:
         plan, session = store.plan_of(db, event, int(request.path_params["plan_id"]))
         if plan.status not in ("ready", "published", "retired"):
             raise TouchpointsError(f"this plan is {plan.status}: there are no cards to print")
-        crowd = store.event_crowd(db, event.id)
-        seatings = store.plan_rounds(db, plan, crowd, session.rounds)
+        crowd = planning.event_crowd(db, event.id)
+        seatings = store.plan_rounds(db, plan, crowd.index, session.rounds)
         seated = {i for seating in seatings for i, t in enumerate(seating) if t >= 0}
         people = [a for i, a in enumerate(crowd.attendees) if i in seated]
         out = io.StringIO()
         title = f"{event.name} · {session.name}"
-        write_cards_html(out, people, store.cards(crowd, seatings), title=title)
+        write_cards_html(out, people, planning.cards(crowd, seatings), title=title)
     return HTMLResponse(out.getvalue())
 
 
@@ -293,8 +294,8 @@ def _repair(request: Request, me: int, form: FormData) -> Response:
         if walk_in:
             interests = str(form.get("walk_in_interests", ""))
             walk_ins.append(store.add_walk_in(db, event, walk_in, interests))
-        crowd = store.event_crowd(db, event.id)
-        moves = store.repair_plan_round(
+        crowd = planning.event_crowd(db, event.id)
+        moves = planning.repair_plan_round(
             db,
             plan,
             session,

@@ -12,6 +12,7 @@ from touchpoints.storage import plans as store
 from touchpoints.storage import repository as repo
 from touchpoints.storage.database import open_database
 from touchpoints.storage.schema import PlanRow, SeatRow
+from touchpoints.web import planning
 
 #: 18 people in six circles of interests, and one who shares nothing with anybody.
 CROWD_CSV = """Name,Email,Company,Interests
@@ -68,7 +69,7 @@ def _planned(factory, session_id):
     with factory.begin() as db:
         event = repo.event_of(db, 1, 1)
         plan_id = store.start_plan(db, store.session_of(db, event, session_id)).id
-    store.run_plan(factory, plan_id)
+    planning.run_plan(factory, plan_id)
     return plan_id
 
 
@@ -162,8 +163,8 @@ def test_moving_a_person_changes_their_seat_and_the_metrics(factory):
     with factory.begin() as db:
         event = repo.event_of(db, 1, event_id)
         plan, session = store.plan_of(db, event, plan_id)
-        crowd_ = store.event_crowd(db, event_id)
-        store.move_seat(db, plan, session, crowd_, round_number=1, attendee_id=1, table=target)
+        crowd_ = planning.event_crowd(db, event_id)
+        planning.move_seat(db, plan, session, crowd_, round_number=1, attendee_id=1, table=target)
 
     assert _seats(factory, plan_id)[(1, 1)] == target
     assert _plan(factory, plan_id).metrics != before
@@ -179,11 +180,11 @@ def test_repair_seats_a_walk_in_and_lets_a_no_show_go(factory):
         event = repo.event_of(db, 1, event_id)
         plan, session = store.plan_of(db, event, plan_id)
         walk_in = store.add_walk_in(db, event, "Zoe Walker", "chess; jazz")
-        moves = store.repair_plan_round(
+        moves = planning.repair_plan_round(
             db,
             plan,
             session,
-            store.event_crowd(db, event_id),
+            planning.event_crowd(db, event_id),
             round_number=2,
             no_shows=[2],
             walk_ins=[walk_in],
