@@ -43,6 +43,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import maximum_flow
 
 from touchpoints.core.plans._jit import jit
+from touchpoints.core.plans._xorshift import below
 
 __all__ = ["Grouping", "best_grouping", "grouping_value", "iter_groupings"]
 
@@ -328,22 +329,6 @@ _BATCH_SECONDS = 0.02
 
 
 @jit
-def _random(rng: npt.NDArray[np.uint64]) -> np.uint64:
-    """xorshift64 (Marsaglia 2003), a generator of our own in compiled code."""
-    x = rng[0]
-    x ^= x << np.uint64(13)
-    x ^= x >> np.uint64(7)
-    x ^= x << np.uint64(17)
-    rng[0] = x
-    return np.uint64(x)
-
-
-@jit
-def _below(rng: npt.NDArray[np.uint64], k: int) -> int:
-    return int((_random(rng) >> np.uint64(11)) % np.uint64(k))
-
-
-@jit
 def _rebuild(
     weights: FloatMatrix, assignment: IntArray, to_group: FloatMatrix, sizes: IntArray
 ) -> float:
@@ -444,7 +429,7 @@ def _best_step(
                     best, ties, best_a, best_b = gain, 1, i, -g - 1
                 else:
                     ties += 1
-                    if _below(rng, ties) == 0:
+                    if below(rng, ties) == 0:
                         best_a, best_b = i, -g - 1
         row = weights[i]
         to_i = to_group[i]
@@ -463,7 +448,7 @@ def _best_step(
                 best, ties, best_a, best_b = gain, 1, i, j
             else:
                 ties += 1
-                if _below(rng, ties) == 0:
+                if below(rng, ties) == 0:
                     best_a, best_b = i, j
     return best, best_a, best_b
 
@@ -550,9 +535,9 @@ def _iterate(
             values[_VALUE] = _rebuild(weights, assignment, to_group, sizes)
             values[_BEST] = values[_VALUE]  # sheds the rounding the steps gathered
             tabu_until[:] = 0
-            for _ in range(1 + _below(rng, strength)):
-                a = free[_below(rng, len(free))]
-                b = free[_below(rng, len(free))]
+            for _ in range(1 + below(rng, strength)):
+                a = free[below(rng, len(free))]
+                b = free[below(rng, len(free))]
                 group_a, group_b = assignment[a], assignment[b]
                 if group_a != group_b and allowed[a, group_b] and allowed[b, group_a]:
                     values[_VALUE] += _swap(weights, assignment, to_group, sizes, a, b)
@@ -568,7 +553,7 @@ def _iterate(
         if a < 0:
             counts[_STALL] = stall_limit
             continue
-        tenure = tenure_low + _below(rng, tenure_high - tenure_low + 1)
+        tenure = tenure_low + below(rng, tenure_high - tenure_low + 1)
         values[_VALUE] += _take(weights, assignment, to_group, sizes, a, b)
         tabu_until[a] = step + tenure
         if b >= 0:

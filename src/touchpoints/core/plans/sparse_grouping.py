@@ -46,6 +46,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from touchpoints.core.plans._jit import jit
+from touchpoints.core.plans._xorshift import below
 from touchpoints.core.plans.grouping import Grouping, TagArray, _check_bounds, _pools, _tags
 
 __all__ = ["iter_sparse_groupings", "symmetric_values"]
@@ -95,23 +96,6 @@ class _Work:
         self.total = np.zeros(1, dtype=np.float64)
         # xorshift state; never 0
         self.rng = np.array([(seed & 0xFFFF_FFFF_FFFF_FFFF) | 1], dtype=np.uint64)
-
-
-@jit
-def _random(state: npt.NDArray[np.uint64]) -> np.uint64:
-    """xorshift64 (Marsaglia 2003): numba's own generator is global, this one is ours
-    (and, without a multiplication, it does not warn of overflow when run uncompiled)."""
-    x = state[0]
-    x ^= x << np.uint64(13)
-    x ^= x >> np.uint64(7)
-    x ^= x << np.uint64(17)
-    state[0] = x
-    return np.uint64(x)
-
-
-@jit
-def _below(state: npt.NDArray[np.uint64], k: int) -> int:
-    return int((_random(state) >> np.uint64(11)) % np.uint64(k))
 
 
 @jit
@@ -384,7 +368,7 @@ def _best_step(
             acc[g] += data[p]
     if own[i] < -eps and m > 1:
         for _ in range(RANDOM_TABLES):
-            g = _below(rng, m)
+            g = below(rng, m)
             if g != t and mark[g] != token:
                 mark[g] = token
                 acc[g] = 0.0
@@ -479,7 +463,7 @@ def _member(seats: Seats, g: int, rng: npt.NDArray[np.uint64]) -> int:
     if size == 0:
         return -1
     k = seats[2][g]
-    for _ in range(_below(rng, size)):
+    for _ in range(below(rng, size)):
         k = seats[3][k]
     return int(k)
 
@@ -502,21 +486,21 @@ def _perturb(
     table_of = seats[0]
     movable = rules[2]
     n, m = len(table_of), len(seats[1])
-    a = _below(rng, n)
+    a = below(rng, n)
     for _ in range(8):
         if movable[a]:
             break
-        a = _below(rng, n)
+        a = below(rng, n)
     region[0] = table_of[a]
     size = 1
     degree = indptr[a + 1] - indptr[a]
     for _ in range(4 * REGION_TABLES):
         if size > REGION_TABLES:
             break
-        if degree > 0 and _below(rng, 4) > 0:
-            g = table_of[indices[indptr[a] + _below(rng, degree)]]
+        if degree > 0 and below(rng, 4) > 0:
+            g = table_of[indices[indptr[a] + below(rng, degree)]]
         else:
-            g = _below(rng, m)
+            g = below(rng, m)
         known = False
         for r in range(size):
             known = known or region[r] == g
@@ -525,9 +509,9 @@ def _perturb(
             size += 1
     if size < 2:
         return
-    for _ in range(1 + _below(rng, PERTURB_SWAPS)):
-        g1 = region[_below(rng, size)]
-        g2 = region[_below(rng, size)]
+    for _ in range(1 + below(rng, PERTURB_SWAPS)):
+        g1 = region[below(rng, size)]
+        g2 = region[below(rng, size)]
         if g1 == g2:
             continue
         x = _member(seats, g1, rng)
