@@ -5,16 +5,7 @@ import pytest
 from touchpoints.core.model import Attendee
 from touchpoints.storage import repository as repo
 from touchpoints.storage import views
-from touchpoints.storage.database import open_database
 from touchpoints.storage.schema import PlanRow, SeatRow, SessionRow
-
-
-@pytest.fixture
-def db(database_url):
-    factory = open_database(database_url)
-    with factory.begin() as session:
-        yield session
-    factory.kw["bind"].dispose()
 
 
 @pytest.fixture

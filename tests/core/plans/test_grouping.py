@@ -20,14 +20,19 @@ def _random_weights(n, seed, *, negative=False):
     return w + w.T
 
 
-def _exact_optimum(weights, low, high):
-    """Brute force over every assignment (tiny n only)."""
-    n, m = len(weights), len(low)
+def _exact_optimum(weights, low, high, needs=None, has=None):
+    """Brute force over every assignment within the bounds (and the tags, when given);
+    dense or sparse weights, tiny n only."""
+    dense = weights.toarray() if sparse.issparse(weights) else weights
+    n, m = len(dense), len(low)
     best = -np.inf
     for assignment in itertools.product(range(m), repeat=n):
         sizes = np.bincount(assignment, minlength=m)
-        if all(lo <= s <= hi for s, lo, hi in zip(sizes, low, high, strict=True)):
-            best = max(best, grouping_value(weights, np.array(assignment)))
+        if not all(lo <= s <= hi for s, lo, hi in zip(sizes, low, high, strict=True)):
+            continue
+        if needs is not None and any(needs[i] & ~has[g] for i, g in enumerate(assignment)):
+            continue
+        best = max(best, grouping_value(dense, np.array(assignment)))
     return best
 
 
@@ -154,18 +159,6 @@ def _tags(*bits):
     return np.array(bits, dtype=np.uint64)
 
 
-def _exact_tagged_optimum(weights, low, high, needs, has):
-    """Brute force over the assignments that honour the tags (tiny n only)."""
-    n, m = len(weights), len(low)
-    best = -np.inf
-    for assignment in itertools.product(range(m), repeat=n):
-        sizes = np.bincount(assignment, minlength=m)
-        fits = all(needs[i] & ~has[g] == 0 for i, g in enumerate(assignment))
-        if fits and all(lo <= s <= hi for s, lo, hi in zip(sizes, low, high, strict=True)):
-            best = max(best, grouping_value(weights, np.array(assignment)))
-    return best
-
-
 def _assert_tags_met(grouping, needs, has):
     assert all(needs[i] & ~has[g] == 0 for i, g in enumerate(grouping.assignment))
 
@@ -182,7 +175,7 @@ def test_best_grouping_reaches_the_exact_optimum_with_tags(seed):
     _assert_valid(grouping, weights, [3, 3, 3], [3, 3, 3])
     _assert_tags_met(grouping, needs, has)
     assert grouping.value == pytest.approx(
-        _exact_tagged_optimum(weights, [3, 3, 3], [3, 3, 3], needs, has)
+        _exact_optimum(weights, [3, 3, 3], [3, 3, 3], needs, has)
     )
 
 

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import sparse
 
+from tests.core.plans.test_grouping import _exact_optimum, _tags
 from touchpoints.core.plans import sparse_grouping
 from touchpoints.core.plans.grouping import best_grouping, grouping_value, iter_groupings
 from touchpoints.core.plans.sparse_grouping import iter_sparse_groupings, symmetric_values
@@ -22,21 +23,6 @@ def _random_sparse(n, seed, *, density=0.3, negative=False, fmt="csr_array"):
     return getattr(sparse, fmt)(values + values.T)
 
 
-def _exact_optimum(weights, low, high, needs=None, has=None):
-    """Brute force over every assignment (tiny n only)."""
-    dense = weights.toarray()
-    n, m = len(dense), len(low)
-    best = -np.inf
-    for assignment in itertools.product(range(m), repeat=n):
-        sizes = np.bincount(assignment, minlength=m)
-        if not all(lo <= s <= hi for s, lo, hi in zip(sizes, low, high, strict=True)):
-            continue
-        if needs is not None and any(needs[i] & ~has[g] for i, g in enumerate(assignment)):
-            continue
-        best = max(best, grouping_value(dense, np.array(assignment)))
-    return best
-
-
 def _assert_valid(grouping, weights, low, high, *, fixed=None, needs=None, has=None):
     assignment = grouping.assignment
     sizes = np.bincount(assignment, minlength=len(low))
@@ -48,10 +34,6 @@ def _assert_valid(grouping, weights, low, high, *, fixed=None, needs=None, has=N
         assert assignment[person] == group
     if needs is not None:
         assert all(needs[i] & ~has[g] == 0 for i, g in enumerate(assignment))
-
-
-def _tags(*bits):
-    return np.array(bits, dtype=np.uint64)
 
 
 @pytest.mark.parametrize(
