@@ -27,6 +27,7 @@ __all__ = [
     "ErrorsAsMessages",
     "err",
     "list_names",
+    "output_options",
     "write_plan_outputs",
     "input_options",
     "progress_bars",
@@ -131,3 +132,27 @@ def list_names(label: str, names: Sequence[str]) -> None:
     if names:
         more = f" and {len(names) - 20} more" if len(names) > 20 else ""
         err.print(f"{label} ({len(names)}): {', '.join(names[:20])}{more}", markup=False)
+
+
+def output_options(what: str, cards: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--out, --format and --cards, shared by the commands that write a plan
+    (``what`` names it in the help; ``cards`` says what the cards hold)."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option(
+            "--cards",
+            type=click.File("w", encoding="utf-8"),
+            default=None,
+            help=f"Also write print-ready HTML {cards}.",
+        )(command)
+        command = click.option(
+            "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+        )(command)
+        return click.option(
+            "--out",
+            type=click.File("w", encoding="utf-8"),
+            default="-",
+            help=f"Write the {what} here (CSV, or JSON with --format json).",
+        )(command)
+
+    return decorate

@@ -15,6 +15,7 @@ from touchpoints.cli._shared import (
     err,
     input_options,
     list_names,
+    output_options,
     read_input,
     topics_of,
     write_plan_outputs,
@@ -160,21 +161,7 @@ def _this_week() -> str:
     help="Only pair people who share a slot in this column (slots separated by ';').",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same pairs.")
-@click.option(
-    "--out",
-    type=click.File("w", encoding="utf-8"),
-    default="-",
-    help="Write the pairs here (CSV, or JSON with --format json).",
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
-)
-@click.option(
-    "--cards",
-    type=click.File("w", encoding="utf-8"),
-    default=None,
-    help="Also write print-ready HTML cards: one per pair per round, an agenda per attendee.",
-)
+@output_options("pairs", "cards: one per pair per round, an agenda per attendee")
 def pairs(
     file: str | None,
     demo: bool,

@@ -15,6 +15,7 @@ from touchpoints.cli._shared import (
     err,
     input_options,
     list_names,
+    output_options,
     read_input,
     topics_of,
     write_plan_outputs,
@@ -111,36 +112,16 @@ def _summary(people: Sequence[Attendee], rounds: int, layout: Sequence[int], m: 
     )
 
 
-_output_options = [
-    click.option(
-        "--out",
-        type=click.File("w", encoding="utf-8"),
-        default="-",
-        help="Write the plan here (CSV, or JSON with --format json).",
-    ),
-    click.option(
-        "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
-    ),
-    click.option(
-        "--cards",
-        type=click.File("w", encoding="utf-8"),
-        default=None,
-        help="Also write print-ready HTML table cards and agendas here.",
-    ),
-    click.option(
+def _with_output_options(command: Callable[..., object]) -> Callable[..., object]:
+    """--out, --format, --cards and --rules, shared by plan and repair."""
+    command = click.option(
         "--rules",
         "rules_file",
         type=click.Path(exists=True, dir_okay=False),
         default=None,
         help="Seating rules CSV: keep-apart, keep-together, pin, needs, table-tags.",
-    ),
-]
-
-
-def _with_output_options(command: Callable[..., object]) -> Callable[..., object]:
-    for option in reversed(_output_options):
-        command = option(command)
-    return command
+    )(command)
+    return output_options("plan", "table cards and agendas here")(command)
 
 
 @click.command()
