@@ -9,10 +9,13 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import TIMEOUT_MS
 from touchpoints.demo import demo_event_bytes
 
 NOTHING_SHARED = "nothing shared yet"
 PLANNING_TIMEOUT_MS = 120_000  # topics, then a 1-second search, on a slow CI machine
+#: A phone's screen, as the browser context sees it.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 def _import_demo(page: Page, live_app: str, demo) -> str:  # type: ignore[no-untyped-def]
@@ -79,7 +82,10 @@ def test_organizer_imports_plans_and_publishes_and_an_attendee_sees_their_table(
     assert link
     assert re.search(r"/a/[\w-]+$", link)
 
-    attendee = page.context.browser.new_context().new_page()  # no organizer cookie
+    # On a phone (no organizer cookie): the page fits the screen's width.
+    phone = page.context.browser.new_context(**PHONE)
+    phone.set_default_timeout(TIMEOUT_MS)
+    attendee = phone.new_page()
     attendee.goto(link)
     expect(attendee.get_by_role("heading", name=re.compile(r"^Hello, "))).to_be_visible()
     seat = attendee.locator("article.seat").first
@@ -89,4 +95,8 @@ def test_organizer_imports_plans_and_publishes_and_an_attendee_sees_their_table(
     texts = shared.all_inner_texts()
     assert any(t.strip() and NOTHING_SHARED not in t for t in texts), texts
     expect(attendee.locator("body")).not_to_contain_text("@example")  # no e-mails shown
-    attendee.context.close()
+    assert attendee.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    save = attendee.get_by_role("button", name="Save interests")
+    save.scroll_into_view_if_needed()
+    expect(save).to_be_in_viewport(ratio=1)
+    phone.close()

@@ -658,6 +658,7 @@ def test_read_registrations_empty_id_cell_falls_back_to_the_row_number():
 
     assert [a.id for a in result.attendees] == ["x-1", "2"]
 
+
 def test_read_headers_lists_csv_and_json_headers_even_when_rows_are_bad():
     assert read_headers(b"Name,Email,,Stuff I like\nAnn,not-an-email,,chess\n", "r.csv") == (
         "Name",

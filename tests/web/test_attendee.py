@@ -231,12 +231,12 @@ def test_the_links_page_is_for_the_events_organizer_only(client, app):
 def test_the_vocabulary_is_computed_once_until_attendees_or_interests_change(
     client, app, monkeypatch
 ):
-    from touchpoints.web import vocabulary_cache
+    from touchpoints.web.crowds import Crowd
 
     computed = []
-    real = vocabulary_cache.compute_ground
+    real = Crowd.of
     monkeypatch.setattr(
-        vocabulary_cache, "compute_ground", lambda people: computed.append(1) or real(people)
+        Crowd, "of", lambda people, progress=None: computed.append(1) or real(people, progress)
     )
     _, p = _crowd(client, app)
     for row in p.values():
@@ -248,3 +248,27 @@ def test_the_vocabulary_is_computed_once_until_attendees_or_interests_change(
     client.get(f"/a/{p['Bo'].token}")
 
     assert len(computed) == 2
+
+
+def test_an_interests_edit_in_another_process_reaches_this_ones_pages(client, app, database_url):
+    from touchpoints.settings import Settings
+    from touchpoints.storage import views
+    from touchpoints.web.app import create_app
+    from touchpoints.web.crowds import crowds_of
+
+    event_id, p = _crowd(client, app)
+    client.get(f"/a/{p['Bo'].token}")  # this process keeps the event's crowd
+    other = create_app(Settings(database_url, "test-secret", app.state.settings.data_dir))
+    with TestClient(other) as elsewhere:
+        ann = f"/a/{p['Ann'].token}"
+        token = csrf(elsewhere, ann)
+        elsewhere.post(f"{ann}/interests", data={"interests": "opera", "csrf_token": token})
+    other.state.db.kw["bind"].dispose()
+
+    client.get(f"/a/{p['Bo'].token}")
+
+    with app.state.db() as db:
+        crowd = crowds_of(app).get(event_id, views.event_version(db, event_id))
+    assert crowd is not None
+    (seen,) = [a for a in crowd.attendees if a.id == str(p["Ann"].id)]
+    assert seen.interests == ("opera",)

@@ -13,6 +13,7 @@ from touchpoints.storage import repository as repo
 from touchpoints.storage.database import open_database
 from touchpoints.storage.schema import PlanRow, SeatRow
 from touchpoints.web import planning
+from touchpoints.web.crowds import CrowdCache
 
 #: 18 people in six circles of interests, and one who shares nothing with anybody.
 CROWD_CSV = """Name,Email,Company,Interests
@@ -163,7 +164,7 @@ def test_moving_a_person_changes_their_seat_and_the_metrics(factory):
     with factory.begin() as db:
         event = repo.event_of(db, 1, event_id)
         plan, session = store.plan_of(db, event, plan_id)
-        crowd_ = planning.event_crowd(db, event_id)
+        crowd_ = CrowdCache().crowd(db, event_id)
         planning.move_seat(db, plan, session, crowd_, round_number=1, attendee_id=1, table=target)
 
     assert _seats(factory, plan_id)[(1, 1)] == target
@@ -184,7 +185,7 @@ def test_repair_seats_a_walk_in_and_lets_a_no_show_go(factory):
             db,
             plan,
             session,
-            planning.event_crowd(db, event_id),
+            CrowdCache().crowd(db, event_id),
             round_number=2,
             no_shows=[2],
             walk_ins=[walk_in],

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from touchpoints.core.model import Attendee
 from touchpoints.errors import AccountError, NotFoundError
@@ -135,8 +135,19 @@ def add_attendees(db: Session, event: EventRow, people: Sequence[Attendee]) -> l
             )
         )
     db.add_all(rows)
+    _attendees_changed(db, event.id)
     db.flush()
     return rows
+
+
+def _attendees_changed(db: Session, event_id: int) -> None:
+    """Move the event's attendee version on (in the database, so every process sees it)."""
+    db.execute(
+        update(EventRow)
+        .where(EventRow.id == event_id)
+        .values(attendees_version=EventRow.attendees_version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def attendees_of(db: Session, event_id: int, search: str = "") -> list[AttendeeRow]:
@@ -156,8 +167,9 @@ def attendees_of(db: Session, event_id: int, search: str = "") -> list[AttendeeR
 
 
 def attendee_by_token(db: Session, token: str) -> AttendeeRow:
-    """The attendee whose personal link carries this token."""
-    row = db.scalar(select(AttendeeRow).where(AttendeeRow.token == token)) if token else None
+    """The attendee whose personal link carries this token (with their event)."""
+    query = select(AttendeeRow).options(joinedload(AttendeeRow.event))
+    row = db.scalar(query.where(AttendeeRow.token == token)) if token else None
     if row is None:
         raise NotFoundError("this link is not valid (ask the organizer for yours)")
     return row
@@ -193,4 +205,5 @@ def update_interests(db: Session, attendee: AttendeeRow, interests: Sequence[str
             kept.setdefault(text.casefold(), text)
     # A new dict, so that SQLAlchemy sees the JSON column change.
     attendee.lists = {**(attendee.lists or {}), "interests": list(kept.values())[:MAX_INTERESTS]}
+    _attendees_changed(db, attendee.event_id)
     db.flush()

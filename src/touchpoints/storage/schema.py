@@ -41,6 +41,8 @@ class EventRow(Base):
     organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     registration_code: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Incremented whenever the event's attendees or their interests change (caches key on it).
+    attendees_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     attendees: Mapped[list[AttendeeRow]] = relationship(

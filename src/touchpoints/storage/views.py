@@ -8,16 +8,14 @@ included, for the engine's acquaintance matching) is for computation, not displa
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
 
 from touchpoints.core.model import Attendee
 from touchpoints.storage.repository import to_attendee
-from touchpoints.storage.schema import AttendeeRow, PlanRow, SeatRow, SessionRow
+from touchpoints.storage.schema import AttendeeRow, EventRow, PlanRow, SeatRow, SessionRow
 
 __all__ = [
     "Mate",
@@ -25,7 +23,6 @@ __all__ = [
     "event_attendees",
     "event_version",
     "first_name",
-    "first_names",
     "published_seats",
 ]
 
@@ -59,56 +56,41 @@ class Seat:
 
 def published_seats(db: Session, attendee_id: int) -> list[Seat]:
     """Every round of every published plan the attendee has a seat in, with their
-    tablemates; by session (oldest first), then round."""
-    mine = db.execute(
-        select(SessionRow.id, SessionRow.name, SessionRow.kind, SeatRow.plan_id, SeatRow.round)
-        .add_columns(SeatRow.table)
-        .join(PlanRow, PlanRow.id == SeatRow.plan_id)
+    tablemates; by session (oldest first), then round. One query: it runs on every
+    visit of a personal page."""
+    mine = aliased(SeatRow)
+    mate = aliased(SeatRow)
+    rows = db.execute(
+        select(SessionRow.name, SessionRow.kind, mine.plan_id, mine.round, mine.table)
+        .add_columns(AttendeeRow.id, AttendeeRow.name)
+        .join(PlanRow, PlanRow.id == mine.plan_id)
         .join(SessionRow, SessionRow.id == PlanRow.session_id)
-        .where(SeatRow.attendee_id == attendee_id, PlanRow.status == _PUBLISHED)
-        .order_by(SessionRow.id, SeatRow.round, SeatRow.table)
-    ).all()
-    if not mine:
-        return []
-    plan_ids = {row.plan_id for row in mine}
-    around: dict[tuple[int, int, int], list[Mate]] = defaultdict(list)
-    others = db.execute(
-        select(SeatRow.plan_id, SeatRow.round, SeatRow.table, AttendeeRow.id, AttendeeRow.name)
-        .join(AttendeeRow, AttendeeRow.id == SeatRow.attendee_id)
-        .where(SeatRow.plan_id.in_(plan_ids), SeatRow.attendee_id != attendee_id)
-        .order_by(AttendeeRow.id)
-    ).all()
-    for plan_id, round_, table, other_id, name in others:
-        around[plan_id, round_, table].append(Mate(str(other_id), first_name(name)))
-    return [
-        Seat(
-            row.name,
-            row.kind,
-            row.round,
-            row.table,
-            tuple(around.get((row.plan_id, row.round, row.table), ())),
+        .outerjoin(
+            mate,
+            (mate.plan_id == mine.plan_id)
+            & (mate.round == mine.round)
+            & (mate.table == mine.table)
+            & (mate.attendee_id != mine.attendee_id),
         )
-        for row in mine
-    ]
+        .outerjoin(AttendeeRow, AttendeeRow.id == mate.attendee_id)
+        .where(mine.attendee_id == attendee_id, PlanRow.status == _PUBLISHED)
+        .order_by(SessionRow.id, mine.round, mine.table, AttendeeRow.id)
+    ).all()
+    places: dict[tuple[int, int], tuple[str, str, int, int]] = {}
+    mates: dict[tuple[int, int], list[Mate]] = {}
+    for session, kind, plan_id, round_, table, mate_id, name in rows:
+        places.setdefault((plan_id, round_), (session, kind, round_, table))
+        around = mates.setdefault((plan_id, round_), [])
+        if mate_id is not None:
+            around.append(Mate(str(mate_id), first_name(name)))
+    return [Seat(*place, tuple(mates[key])) for key, place in places.items()]
 
 
-def first_names(db: Session, ids: Iterable[str]) -> dict[str, str]:
-    """Engine id -> first name, for these attendees."""
-    wanted = [int(i) for i in ids]
-    if not wanted:
-        return {}
-    rows = db.execute(select(AttendeeRow.id, AttendeeRow.name).where(AttendeeRow.id.in_(wanted)))
-    return {str(row_id): first_name(name) for row_id, name in rows}
-
-
-def event_version(db: Session, event_id: int) -> tuple[int, int]:
-    """(highest attendee id, attendee count): changes when attendees come or go."""
-    top, count = db.execute(
-        select(func.max(AttendeeRow.id), func.count(AttendeeRow.id)).where(
-            AttendeeRow.event_id == event_id
-        )
-    ).one()
-    return int(top or 0), int(count)
+def event_version(db: Session, event_id: int) -> int:
+    """The event's attendee version: it changes whenever attendees come or change their
+    interests (0 for an event that does not exist)."""
+    version = db.scalar(select(EventRow.attendees_version).where(EventRow.id == event_id))
+    return int(version or 0)
 
 
 def event_attendees(db: Session, event_id: int) -> list[Attendee]:

@@ -1,7 +1,7 @@
-"""Planning an event's sessions for the web app: the event's crowd (topics and pair
-values, kept for the latest events), the background planner, and changes by hand or
-on the day. Persistence is :mod:`touchpoints.storage.plans`; the engine is
-:mod:`touchpoints.core.plans`.
+"""Planning an event's sessions for the web app: the background planner, and changes
+by hand or on the day. The event's crowd (topics and pair values) comes from
+:mod:`touchpoints.web.crowds`; persistence is :mod:`touchpoints.storage.plans`;
+the engine is :mod:`touchpoints.core.plans`.
 
 A plan is made in the background by :func:`run_plan`, with its own database session:
 the planner's progress and every better plan it finds are written to the plan row
@@ -13,42 +13,32 @@ error and changes nothing else.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import logging
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from touchpoints.core.acquaintance import AcquaintanceMap, acquaintances, avoid_pairs
-from touchpoints.core.model import Attendee
+from touchpoints.core.acquaintance import avoid_pairs
 from touchpoints.core.plans.explain import TableCard, explain_plan
-from touchpoints.core.plans.objective import plan_values
 from touchpoints.core.plans.pairs import pair_rounds
 from touchpoints.core.plans.repair import Move, repair_round
 from touchpoints.core.plans.rules import Rules
 from touchpoints.core.plans.tables import (
-    HOOK_MIN,
     PlanMetrics,
     iter_table_plans,
     plan_metrics,
     table_capacities,
 )
-from touchpoints.core.plans.values import Values, row_max
-from touchpoints.core.topics import Vocabulary, event_topics
 from touchpoints.errors import InfeasiblePlanError, NotFoundError, TouchpointsError
 from touchpoints.storage import plans as store
-from touchpoints.storage import repository as repo
 from touchpoints.storage.schema import PlanRow, SeatRow, SessionRow
+from touchpoints.web.crowds import Crowd, CrowdCache
 
-__all__ = ["Crowd", "cards", "event_crowd", "move_seat", "repair_plan_round", "run_plan"]
+__all__ = ["cards", "move_seat", "repair_plan_round", "run_plan"]
 
 log = logging.getLogger(__name__)
 
@@ -56,74 +46,6 @@ log = logging.getLogger(__name__)
 _TOPICS_SHARE = 0.2
 #: Progress is written at most this often (seconds): SQLite has one writer.
 _PROGRESS_EVERY = 0.25
-
-
-@dataclass(frozen=True, eq=False)
-class Crowd:
-    """An event's attendees as the engine sees them (in import order), with their
-    topics, pair values and acquaintances."""
-
-    attendees: tuple[Attendee, ...]
-    row_ids: tuple[int, ...]
-    vocabulary: Vocabulary
-    values: Values
-    known: AcquaintanceMap
-
-    @property
-    def index(self) -> dict[int, int]:
-        """Attendee row id -> position."""
-        return {row: i for i, row in enumerate(self.row_ids)}
-
-    @property
-    def names(self) -> list[str]:
-        return [a.name for a in self.attendees]
-
-    def acquainted(self) -> list[tuple[int, int]]:
-        where = {a.id: i for i, a in enumerate(self.attendees)}
-        return [(where[p.a], where[p.b]) for p in self.known.pairs.values()]
-
-    def unmatched(self) -> list[int]:
-        """Who shares nothing with anybody at the event."""
-        if not self.attendees:
-            return []
-        return [int(i) for i, best in enumerate(row_max(self.values)) if best < HOOK_MIN]
-
-
-_crowds: OrderedDict[str, Crowd] = OrderedDict()
-_crowds_lock = threading.Lock()
-_CROWDS_KEPT = 4
-
-
-def event_crowd(
-    db: Session, event_id: int, *, progress: Callable[[str, int, int], None] | None = None
-) -> Crowd:
-    """The event's attendees, topics and pair values (kept for the few latest events:
-    finding topics is the slow part, and it only changes when the attendees do)."""
-    rows = repo.attendees_of(db, event_id)
-    people = tuple(repo.to_attendee(r) for r in rows)
-    key = _fingerprint(event_id, people)
-    with _crowds_lock:
-        if key in _crowds:
-            _crowds.move_to_end(key)
-            return _crowds[key]
-    vocabulary = event_topics(people, progress=progress)
-    crowd = Crowd(
-        people,
-        tuple(r.id for r in rows),
-        vocabulary,
-        plan_values(vocabulary),
-        acquaintances(people),
-    )
-    with _crowds_lock:
-        _crowds[key] = crowd
-        while len(_crowds) > _CROWDS_KEPT:
-            _crowds.popitem(last=False)
-    return crowd
-
-
-def _fingerprint(event_id: int, people: Sequence[Attendee]) -> str:
-    data = [event_id, *(dataclasses.astuple(p)[:-1] for p in people)]  # extra: not planned on
-    return hashlib.sha256(json.dumps(data, default=list).encode()).hexdigest()
 
 
 # --- planning in the background -------------------------------------------------------
@@ -148,9 +70,13 @@ class _Reporter:
                     setattr(plan, name, value)
 
 
-def run_plan(factory: sessionmaker[Session], plan_id: int) -> None:
+def run_plan(
+    factory: sessionmaker[Session], plan_id: int, crowds: CrowdCache | None = None
+) -> None:
     """Make plan ``plan_id`` (status "planning"): ready with its seats, or failed with
-    its error. Never raises: it runs in a thread of its own."""
+    its error; the event's crowd comes from ``crowds`` (or is computed). Never raises:
+    it runs in a thread of its own."""
+    crowds = crowds if crowds is not None else CrowdCache()
     reporter = _Reporter(factory, plan_id)
     try:
         with factory() as db:
@@ -165,7 +91,7 @@ def run_plan(factory: sessionmaker[Session], plan_id: int) -> None:
                 reporter.write(stage, _TOPICS_SHARE * (done / total if total > 0 else 0.0))
 
             reporter.write("finding the event's topics", 0.0, force=True)
-            crowd = event_crowd(db, session.event_id, progress=topics_progress)
+            crowd = crowds.crowd(db, session.event_id, topics_progress)
             earlier = _met_in_other_sessions(db, session, crowd)
         if not crowd.attendees:
             raise InfeasiblePlanError("this event has no attendees yet: import some first")
@@ -387,5 +313,3 @@ def _metrics_json(metrics: PlanMetrics) -> dict[str, Any]:
         k: round(v, 4) if isinstance(v, float) else v
         for k, v in dataclasses.asdict(metrics).items()
     }
-
-

@@ -20,10 +20,10 @@ from touchpoints.core.common_ground import CommonGround
 from touchpoints.storage import repository as repo
 from touchpoints.storage import views
 from touchpoints.storage.views import Mate, Seat
+from touchpoints.web.crowds import Crowd, event_crowd
 from touchpoints.web.pages import render
 from touchpoints.web.routes.registration import split_list
 from touchpoints.web.security import checked_form
-from touchpoints.web.vocabulary_cache import EventGround, cache_of, event_ground
 
 __all__ = ["PRIVATE_HEADERS", "personal_link", "routes"]
 
@@ -46,10 +46,10 @@ def _private(response: Response) -> Response:
     return response
 
 
-def _table(ground: EventGround, me: str, seat: Seat) -> dict[str, object]:
+def _table(crowd: Crowd, me: str, seat: Seat) -> dict[str, object]:
     mates = []
     for mate in seat.mates:
-        shared = ground.ground(me, mate.id)
+        shared = crowd.ground(me, mate.id)
         mates.append({"name": mate.first_name, "shared": _said(shared)})
     return {"seat": seat, "mates": mates}
 
@@ -64,11 +64,12 @@ async def personal_page(request: Request) -> Response:
         row = repo.attendee_by_token(db, token)
         me, event = str(row.id), row.event
         seats = views.published_seats(db, row.id)
-        ground = await event_ground(request.app, db, event.id)
-        best = ground.to_meet(me)
-        names = views.first_names(db, (g.b for g in best))
-    tables = [_table(ground, me, seat) for seat in seats]
-    to_meet = [{"mate": Mate(g.b, names.get(g.b, "")), "shared": g.explanation} for g in best]
+        crowd = await event_crowd(request.app, db, event.id, event.attendees_version)
+    tables = [_table(crowd, me, seat) for seat in seats]
+    to_meet = [
+        {"mate": Mate(g.b, views.first_name(crowd.name_of(g.b))), "shared": g.explanation}
+        for g in crowd.to_meet(me)
+    ]
     context = {
         "me": row,
         "first_name": views.first_name(row.name),
@@ -89,8 +90,6 @@ async def edit_interests(request: Request) -> Response:
     with request.app.state.db.begin() as db:
         row = repo.attendee_by_token(db, token)
         repo.update_interests(db, row, interests)
-        event_id = row.event_id
-    cache_of(request.app).invalidate(event_id)
     return _private(RedirectResponse(f"/a/{token}?saved=1", 303))
 
 

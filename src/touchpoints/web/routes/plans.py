@@ -30,6 +30,7 @@ from touchpoints.storage import plans as store
 from touchpoints.storage import repository as repo
 from touchpoints.storage.schema import EventRow, PlanRow, SessionRow
 from touchpoints.web import planning
+from touchpoints.web.crowds import crowds_of
 from touchpoints.web.pages import render
 from touchpoints.web.security import checked_form, organizer_id
 
@@ -63,7 +64,7 @@ def _number(form: FormData, name: str, kind: type[int] | type[float], label: str
 def _start(request: Request, plan_id: int) -> None:
     threading.Thread(
         target=planning.run_plan,
-        args=(request.app.state.db, plan_id),
+        args=(request.app.state.db, plan_id, crowds_of(request.app)),
         name=f"plan-{plan_id}",
         daemon=True,
     ).start()
@@ -143,7 +144,12 @@ def _plan_url(event: EventRow, plan: PlanRow) -> str:
 
 
 def _review(
-    db: Session, event: EventRow, session: SessionRow, plan: PlanRow, moves: Sequence[Move] = ()
+    request: Request,
+    db: Session,
+    event: EventRow,
+    session: SessionRow,
+    plan: PlanRow,
+    moves: Sequence[Move] = (),
 ) -> dict[str, Any]:
     """What the plan page shows: progress while planning, else the plan explained."""
     context: dict[str, Any] = {
@@ -156,7 +162,7 @@ def _review(
     }
     if plan.status not in ("ready", "published", "retired"):
         return context
-    crowd = planning.event_crowd(db, event.id)
+    crowd = crowds_of(request.app).crowd(db, event.id)
     seatings = store.plan_rounds(db, plan, crowd.index, session.rounds)
     explained = planning.cards(crowd, seatings)
     names = {a.id: a.name for a in crowd.attendees}
@@ -204,7 +210,7 @@ def _plan_page(request: Request, me: int, status: int = 200) -> Response:
     with request.app.state.db.begin() as db:
         event = repo.event_of(db, me, _event_id(request))
         plan, session = store.plan_of(db, event, int(request.path_params["plan_id"]))
-        return render(request, "plan.html", _review(db, event, session, plan), status)
+        return render(request, "plan.html", _review(request, db, event, session, plan), status)
 
 
 async def plan_page(request: Request) -> Response:
@@ -233,7 +239,7 @@ def _move(request: Request, me: int, form: FormData) -> Response:
     with request.app.state.db.begin() as db:
         event = repo.event_of(db, me, _event_id(request))
         plan, session = store.plan_of(db, event, int(request.path_params["plan_id"]))
-        crowd = planning.event_crowd(db, event.id)
+        crowd = crowds_of(request.app).crowd(db, event.id)
         planning.move_seat(
             db, plan, session, crowd, round_number=round_number, attendee_id=attendee, table=table
         )
@@ -265,7 +271,7 @@ def _cards(request: Request, me: int) -> Response:
         plan, session = store.plan_of(db, event, int(request.path_params["plan_id"]))
         if plan.status not in ("ready", "published", "retired"):
             raise TouchpointsError(f"this plan is {plan.status}: there are no cards to print")
-        crowd = planning.event_crowd(db, event.id)
+        crowd = crowds_of(request.app).crowd(db, event.id)
         seatings = store.plan_rounds(db, plan, crowd.index, session.rounds)
         seated = {i for seating in seatings for i, t in enumerate(seating) if t >= 0}
         people = [a for i, a in enumerate(crowd.attendees) if i in seated]
@@ -294,7 +300,7 @@ def _repair(request: Request, me: int, form: FormData) -> Response:
         if walk_in:
             interests = str(form.get("walk_in_interests", ""))
             walk_ins.append(store.add_walk_in(db, event, walk_in, interests))
-        crowd = planning.event_crowd(db, event.id)
+        crowd = crowds_of(request.app).crowd(db, event.id)
         moves = planning.repair_plan_round(
             db,
             plan,
@@ -304,7 +310,7 @@ def _repair(request: Request, me: int, form: FormData) -> Response:
             no_shows=no_shows,
             walk_ins=walk_ins,
         )
-        context = _review(db, event, session, plan, moves)
+        context = _review(request, db, event, session, plan, moves)
         context["repaired_round"] = round_number
         return render(request, "plan.html", context)
 
