@@ -7,16 +7,32 @@ stored for the organizer only and never leave through an attendee-facing query.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["AttendeeRow", "Base", "EventRow", "OrganizerRow", "PlanRow", "SeatRow", "SessionRow"]
+__all__ = [
+    "AttendeeRow",
+    "Base",
+    "ConfirmationRow",
+    "EventRow",
+    "OrganizerRow",
+    "PlanRow",
+    "SeatRow",
+    "SessionRow",
+    "new_meet_code",
+]
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def new_meet_code() -> str:
+    """A fresh "meet me" code: 96 random bits, URL-safe (16 characters)."""
+    return secrets.token_urlsafe(12)
 
 
 class Base(DeclarativeBase):
@@ -65,6 +81,10 @@ class AttendeeRow(Base):
     bio: Mapped[str | None] = mapped_column(Text)
     hometown: Mapped[str | None] = mapped_column(String(200))
     lists: Mapped[dict[str, Any]] = mapped_column(default=dict)  # interests, languages, knows, …
+    #: The public "meet me" code (its QR code is shown to others), not the private token.
+    meet_code: Mapped[str] = mapped_column(String(32), unique=True, default=new_meet_code)
+    #: Contact details released to touchpoints (see touchpoints.core.touchpoints.Sharing).
+    sharing: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     event: Mapped[EventRow] = relationship(back_populates="attendees")
@@ -109,3 +129,18 @@ class SeatRow(Base):
     round: Mapped[int] = mapped_column(Integer)
     table: Mapped[int] = mapped_column(Integer)
     attendee_id: Mapped[int] = mapped_column(ForeignKey("attendees.id"), index=True)
+
+
+class ConfirmationRow(Base):
+    """Attendee ``attendee_id`` confirmed they met ``other_id`` (one row per direction;
+    both rows make a touchpoint)."""
+
+    __tablename__ = "confirmations"
+    __table_args__ = (UniqueConstraint("attendee_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    attendee_id: Mapped[int] = mapped_column(ForeignKey("attendees.id"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("attendees.id"), index=True)
+    via: Mapped[str] = mapped_column(String(20))  # "table" (a tablemate) or "code" (scanned)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
