@@ -10,8 +10,9 @@ from touchpoints.errors import NotFoundError, TouchpointsError
 from touchpoints.files.registrations import read_registrations
 from touchpoints.storage import plans as store
 from touchpoints.storage import repository as repo
+from touchpoints.storage import touchpoints
 from touchpoints.storage.database import open_database
-from touchpoints.storage.schema import PlanRow, SeatRow
+from touchpoints.storage.schema import AttendeeRow, PlanRow, SeatRow
 from touchpoints.web import planning
 from touchpoints.web.crowds import CrowdCache
 
@@ -258,3 +259,17 @@ def test_avoid_entries_keep_people_apart_in_the_web_planner(factory):
 
     for round_ in (1, 2, 3):
         assert seats[(round_, ann)] != seats[(round_, bo)]
+
+
+def test_people_who_confirmed_a_touchpoint_are_not_paired_again(factory):
+    event_id = _event(factory)
+    first = _planned(factory, _session(factory, event_id, kind="pairs", rounds=1))
+    met = _pairs_of(_seats(factory, first))  # not published: only the confirmations count
+    with factory.begin() as db:
+        for a, b in met:
+            touchpoints.confirm(db, db.get(AttendeeRow, a), db.get(AttendeeRow, b), "table")
+
+    second = _planned(factory, _session(factory, event_id, kind="pairs", rounds=1))
+
+    assert _plan(factory, second).status == "ready"
+    assert not met & _pairs_of(_seats(factory, second))

@@ -36,6 +36,7 @@ from touchpoints.core.plans.tables import (
 from touchpoints.errors import InfeasiblePlanError, NotFoundError, TouchpointsError
 from touchpoints.storage import plans as store
 from touchpoints.storage.schema import PlanRow, SeatRow, SessionRow
+from touchpoints.storage.touchpoints import event_confirmations
 from touchpoints.web.crowds import Crowd, CrowdCache
 
 __all__ = ["cards", "move_seat", "repair_plan_round", "run_plan"]
@@ -92,7 +93,7 @@ def run_plan(
 
             reporter.write("finding the event's topics", 0.0, force=True)
             crowd = crowds.crowd(db, session.event_id, topics_progress)
-            earlier = _met_in_other_sessions(db, session, crowd)
+            earlier = _met_before(db, session, crowd)
         if not crowd.attendees:
             raise InfeasiblePlanError("this event has no attendees yet: import some first")
         if kind == "pairs":
@@ -114,9 +115,10 @@ def run_plan(
         reporter.write("failed", 1.0, force=True, status="failed", error=message)
 
 
-def _met_in_other_sessions(db: Session, session: SessionRow, crowd: Crowd) -> set[tuple[int, int]]:
-    """Pairs (crowd indices) who share a table in a published plan of the event's other
-    sessions: they are not seated together again where possible."""
+def _met_before(db: Session, session: SessionRow, crowd: Crowd) -> set[tuple[int, int]]:
+    """Pairs (crowd indices, smaller first) who have met already: at a table of a
+    published plan of the event's other sessions, or by a touchpoint confirmation
+    (either side's). They are not seated together again where possible."""
     index = crowd.index
     published = (
         select(PlanRow.id)
@@ -133,7 +135,12 @@ def _met_in_other_sessions(db: Session, session: SessionRow, crowd: Crowd) -> se
             tables.setdefault((seat.plan_id, seat.round, seat.table), []).append(
                 index[seat.attendee_id]
             )
-    return {pair for members in tables.values() for pair in combinations(sorted(members), 2)}
+    met = {pair for members in tables.values() for pair in combinations(sorted(members), 2)}
+    for c in event_confirmations(db, session.event_id):
+        a, b = index.get(int(c.by)), index.get(int(c.met))
+        if a is not None and b is not None:
+            met.add((min(a, b), max(a, b)))
+    return met
 
 
 def _tables(
