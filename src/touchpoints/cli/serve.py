@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import secrets
+from itertools import combinations
+from random import Random
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from touchpoints.cli._shared import err
 from touchpoints.demo import DEMO_FILENAME, demo_event_bytes
@@ -16,7 +20,7 @@ from touchpoints.settings import Settings
 from touchpoints.storage import plans
 from touchpoints.storage import repository as repo
 from touchpoints.storage.database import open_database
-from touchpoints.storage.schema import EventRow, OrganizerRow, PlanRow
+from touchpoints.storage.schema import ConfirmationRow, EventRow, OrganizerRow, PlanRow, SeatRow
 from touchpoints.web import planning
 
 __all__ = ["DEMO_ORGANIZER", "seed_demo", "serve"]
@@ -27,7 +31,7 @@ DEMO_EVENT = "Demo event"
 
 def seed_demo(settings: Settings) -> tuple[str, str, str]:
     """The demo organizer (with a new password each time) and event with a published
-    two-round breakfast plan, created once.
+    two-round breakfast plan and some touchpoints, created once.
 
     Returns the organizer's e-mail, password and one attendee's personal link path.
     """
@@ -55,15 +59,43 @@ def seed_demo(settings: Settings) -> tuple[str, str, str]:
         else:
             plan_id = None
         first = repo.attendees_of(db, event.id)[0]
-        link = f"/a/{first.token}"
+        link, event_id = f"/a/{first.token}", event.id
     if plan_id is not None:  # a published breakfast plan, so attendee pages show a table
         planning.run_plan(factory, plan_id)
         with factory.begin() as db:
             plan = db.get(PlanRow, plan_id)
             if plan is not None and plan.status == "ready":
                 plans.publish_plan(db, plan)
+                _demo_touchpoints(db, plan, event_id)
     factory.kw["bind"].dispose()  # the server opens its own connections
     return DEMO_ORGANIZER, password, link
+
+
+def _demo_touchpoints(db: Session, plan: PlanRow, event_id: int) -> None:
+    """Confirmations among round-1 tablemates, spread over a morning, so the dashboard
+    has a network to show: about half the pairs mutual, some one-sided. Nobody shares
+    contact details (each attendee chooses that on their page)."""
+    random = Random(7)
+    seats = db.scalars(select(SeatRow).where(SeatRow.plan_id == plan.id, SeatRow.round == 1))
+    tables: dict[int, list[SeatRow]] = {}
+    for seat in seats:
+        tables.setdefault(seat.table, []).append(seat)
+    start = dt.datetime.now(dt.UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+    for members in tables.values():
+        for a, b in combinations(members, 2):
+            draw = random.random()
+            sides = [(a, b), (b, a)] if draw < 0.5 else [(a, b)] if draw < 0.65 else []
+            for me, other in sides:
+                at = start + dt.timedelta(minutes=random.uniform(0, 120))
+                db.add(
+                    ConfirmationRow(
+                        event_id=event_id,
+                        attendee_id=me.attendee_id,
+                        other_id=other.attendee_id,
+                        via="table",
+                        created_at=at,
+                    )
+                )
 
 
 @click.command()
