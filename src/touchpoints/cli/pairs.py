@@ -25,6 +25,7 @@ from touchpoints.core.model import Attendee
 from touchpoints.core.plans.explain import explain_plan
 from touchpoints.core.plans.objective import plan_values
 from touchpoints.core.plans.pairs import pair_rounds
+from touchpoints.core.plans.seating import seating_of
 from touchpoints.core.topics import Vocabulary
 from touchpoints.files.pair_history import append_history, read_history
 
@@ -201,7 +202,7 @@ def pairs(
             f"{', '.join(recorded)} already in {history}: showing those pairs, appending nothing"
         )
         seatings = [
-            _seating(len(people), _groups([(index[a], index[b]) for a, b in earlier[name]]))
+            seating_of(len(people), _groups([(index[a], index[b]) for a, b in earlier[name]]))
             for name in recorded
         ]
         _show(people, topics_of(result), seatings, out, fmt, cards)
@@ -218,7 +219,7 @@ def pairs(
         mutual=_mutual(people),
         seed=seed,
     )
-    seatings = [_seating(len(people), r.groups) for r in plan]
+    seatings = [seating_of(len(people), r.groups) for r in plan]
     _show(people, vocabulary, seatings, out, fmt, cards)
     names = [p.name for p in people]
     for number, paired in enumerate(plan, start=1):
@@ -256,15 +257,6 @@ def _groups(pairs: Sequence[Pair]) -> list[tuple[int, ...]]:
             group_of[person] = merged
     unique = {id(g): g for g in group_of.values()}
     return [tuple(sorted(g)) for g in unique.values()]
-
-
-def _seating(n: int, groups: Sequence[Sequence[int]]) -> list[int]:
-    """Person -> their pair's number (0-based), -1 when unpaired."""
-    seating = [-1] * n
-    for number, group in enumerate(groups):
-        for person in group:
-            seating[person] = number
-    return seating
 
 
 def _show(

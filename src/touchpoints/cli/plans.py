@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from itertools import combinations
 from typing import TextIO
 
 import click
@@ -26,6 +25,7 @@ from touchpoints.core.plans.explain import explain_plan
 from touchpoints.core.plans.objective import plan_values
 from touchpoints.core.plans.repair import repair_round
 from touchpoints.core.plans.rules import Rules
+from touchpoints.core.plans.seating import pairs_of
 from touchpoints.core.plans.tables import PlanMetrics, table_capacities, table_plan
 from touchpoints.errors import InfeasiblePlanError, InputFileError
 from touchpoints.files.plans import read_plan, read_plan_pairs
@@ -303,11 +303,7 @@ def repair(
             raise click.BadParameter(f"no attendee with id, e-mail or name {entry!r}")
         absent.append(index[found])
     met = {
-        pair
-        for r, other in enumerate(rounds)
-        if r != round_number - 1
-        for members in _tables(other).values()
-        for pair in combinations(members, 2)
+        pair for r, other in enumerate(rounds) if r != round_number - 1 for pair in pairs_of(other)
     }
     rules = _rules(rules_file, people, len(layout))
     vocabulary = topics_of(result, people)
@@ -334,14 +330,6 @@ def repair(
             else f"leaves table {(move.from_table or 0) + 1}"
         )
         err.print(f"  {names[move.person]}: {where} ({move.reason})", markup=False)
-
-
-def _tables(seating: Sequence[int]) -> dict[int, list[int]]:
-    tables: dict[int, list[int]] = {}
-    for person, table in enumerate(seating):
-        if table >= 0:
-            tables.setdefault(table, []).append(person)
-    return tables
 
 
 def _with_walk_ins(result: ImportResult, path: str | None) -> list[Attendee]:

@@ -27,6 +27,7 @@ from touchpoints.core.plans.explain import TableCard, explain_plan
 from touchpoints.core.plans.pairs import pair_rounds
 from touchpoints.core.plans.repair import Move, repair_round
 from touchpoints.core.plans.rules import Rules
+from touchpoints.core.plans.seating import pairs_of, seating_of
 from touchpoints.core.plans.tables import (
     PlanMetrics,
     iter_table_plans,
@@ -193,13 +194,7 @@ def _pairs(
 ) -> tuple[list[list[int]], dict[str, Any]]:
     never = [*crowd.acquainted(), *avoid_pairs(crowd.attendees)[0]]
     paired = pair_rounds(crowd.values, rounds, met_before=earlier, never=never, seed=seed)
-    seatings = []
-    for round_ in paired:
-        seating = [-1] * len(crowd.attendees)
-        for number, group in enumerate(round_.groups):
-            for person in group:
-                seating[person] = number
-        seatings.append(seating)
+    seatings = [seating_of(len(crowd.attendees), round_.groups) for round_ in paired]
     return seatings, _metrics_json(_measure(crowd, seatings, 2))
 
 
@@ -264,7 +259,7 @@ def repair_plan_round(
         pair
         for r, other in enumerate(seatings)
         if r != round_number - 1
-        for pair in _table_pairs(other)
+        for pair in pairs_of(other)
     }
     fixed = repair_round(
         crowd.values,
@@ -283,14 +278,6 @@ def repair_plan_round(
 def cards(crowd: Crowd, seatings: Sequence[Sequence[int]]) -> tuple[TableCard, ...]:
     """The plan explained: a theme per table, a hook per seat."""
     return explain_plan(crowd.vocabulary, seatings, acquaintances=crowd.known)
-
-
-def _table_pairs(seating: Sequence[int]) -> set[tuple[int, int]]:
-    tables: dict[int, list[int]] = {}
-    for person, table in enumerate(seating):
-        if table >= 0:
-            tables.setdefault(table, []).append(person)
-    return {pair for members in tables.values() for pair in combinations(members, 2)}
 
 
 def _layout(seatings: Sequence[Sequence[int]], size: int) -> list[int]:

@@ -8,12 +8,13 @@ one is listed, never hidden.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from touchpoints.core.acquaintance import AcquaintanceMap
 from touchpoints.core.common_ground import CommonGround, common_ground
+from touchpoints.core.plans.seating import tables_of
 from touchpoints.core.topics import Topic, Vocabulary
 
 __all__ = ["Seat", "TableCard", "explain_plan"]
@@ -73,10 +74,7 @@ def explain_plan(
     ids = vocabulary.attendee_ids
     cards: list[TableCard] = []
     for round_number, seating in enumerate(rounds, start=1):
-        tables: dict[int, list[int]] = defaultdict(list)
-        for person, table in enumerate(seating):
-            if table >= 0:
-                tables[table].append(person)
+        tables = tables_of(seating)
         for table in sorted(tables):
             members = tables[table]
             seats = []

@@ -37,6 +37,7 @@ from touchpoints.core.candidates import MIN_SCORE
 from touchpoints.core.plans.grouping import best_grouping
 from touchpoints.core.plans.repeats import remove_repeats
 from touchpoints.core.plans.rules import Rules, broken_rules, check_rules
+from touchpoints.core.plans.seating import tables_of
 from touchpoints.core.plans.values import (
     Values,
     ceiling,
@@ -478,7 +479,7 @@ def _untangle_locally(
         rows, cols = _table_pairs(seating)
         keys = rows * n + cols
         clashes = [(int(a), int(b)) for a, b, k in zip(rows, cols, keys, strict=True) if k in met]
-        members = _members(seating)
+        members = tables_of(seating.tolist())
         for a, b in clashes:
             if seating[a] != seating[b] or (a * n + b) in exempt:
                 continue
@@ -518,13 +519,6 @@ def _move_apart(
             _swap(seating, members, person, other)
             return True
     return False
-
-
-def _members(seating: IntArray) -> dict[int, list[int]]:
-    tables: dict[int, list[int]] = {}
-    for person, table in enumerate(seating.tolist()):
-        tables.setdefault(table, []).append(person)
-    return tables
 
 
 def _swap(seating: IntArray, members: dict[int, list[int]], a: int, b: int) -> None:
@@ -586,7 +580,7 @@ def _give_everyone_a_hook(seating: IntArray, setup: _Setup, met_elsewhere: IntAr
     lonely = np.flatnonzero((hooks < HOOK_MIN) & setup.could & setup.movable)
     if len(lonely) == 0:
         return
-    members = _members(seating)
+    members = tables_of(seating.tolist())
     met = set(met_elsewhere.tolist())
     exempt = set(setup.exempt_keys.tolist())
     for person in lonely.tolist():
