@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import threading
+import time
 
 import pytest
 from sqlalchemy import select
@@ -61,10 +63,16 @@ def _event(factory, people=True):
 
 
 def _session(factory, event_id, **settings):
-    settings = {"name": "Breakfast", "kind": "tables", "table_size": 5, "rounds": 2} | settings
+    settings = {
+        "name": "Breakfast",
+        "kind": "tables",
+        "table_size": 5,
+        "rounds": 2,
+        "time_limit": 0.2,
+    } | settings
     with factory.begin() as db:
         event = repo.event_of(db, 1, event_id)
-        return store.create_session(db, event, time_limit=0.2, **settings).id
+        return store.create_session(db, event, **settings).id
 
 
 def _planned(factory, session_id):
@@ -273,3 +281,29 @@ def test_people_who_confirmed_a_touchpoint_are_not_paired_again(factory):
 
     assert _plan(factory, second).status == "ready"
     assert not met & _pairs_of(_seats(factory, second))
+
+
+def test_a_stopped_plan_keeps_the_best_seating_found_so_far(factory):
+    event_id = _event(factory)
+    session_id = _session(factory, event_id, rounds=4, time_limit=20)  # the first plan: ~5 s
+    with factory.begin() as db:
+        event = repo.event_of(db, 1, event_id)
+        plan_id = store.start_plan(db, store.session_of(db, event, session_id)).id
+    runner = threading.Thread(target=planning.run_plan, args=(factory, plan_id))
+    started = time.monotonic()
+    runner.start()
+    while not _plan(factory, plan_id).metrics:  # the first complete plan
+        assert runner.is_alive()
+        time.sleep(0.05)
+
+    with factory.begin() as db:
+        store.request_stop(db, db.get(PlanRow, plan_id))
+    runner.join(timeout=60)
+
+    plan = _plan(factory, plan_id)
+    assert not runner.is_alive()
+    assert time.monotonic() - started < 20  # not the time it was given
+    assert (plan.status, plan.stage) == ("ready", "stopped early: the best plan found")
+    assert len(_seats(factory, plan_id)) == 4 * 19
+    with factory.begin() as db, pytest.raises(TouchpointsError, match="only a running plan"):
+        store.request_stop(db, db.get(PlanRow, plan_id))

@@ -226,6 +226,29 @@ def test_one_to_one_rounds_are_reviewed_as_pairs(client):
     assert "On the day" not in page.text
 
 
+def test_a_running_plan_can_be_stopped_from_its_page_and_a_finished_one_cannot(client, app):
+    event = _event_with_crowd(client)
+    _session(client, event)
+    with app.state.db.begin() as db:  # a plan nobody runs stays "planning"
+        plan = PlanRow(session_id=1, status="planning", stage="seating round 1 of 2")
+        db.add(plan)
+        db.flush()
+        running = f"{event}/plans/{plan.id}"
+    finished = _plan(client, _session(client, event))
+
+    before = client.get(running)
+    stopped = _post(client, f"{running}/stop", running)
+    refused = _post(client, f"{finished}/stop", finished)
+
+    assert "Stop and keep the best plan so far" in before.text
+    assert stopped.status_code == 200
+    assert "Stopping: the plan keeps the best seating found" in stopped.text
+    with app.state.db() as db:
+        assert db.get(PlanRow, plan.id).stop_requested
+    assert refused.status_code == 400
+    assert "only a running plan can be stopped" in refused.text
+
+
 def _plan_urls(event, session, plan):
     return [
         ("get", f"{event}/sessions", {}),
@@ -240,6 +263,7 @@ def _plan_urls(event, session, plan):
         ("get", f"{plan}/progress", {}),
         ("post", f"{plan}/move", {"attendee": "1", "round": "1", "table": "1"}),
         ("post", f"{plan}/publish", {}),
+        ("post", f"{plan}/stop", {}),
         ("get", f"{plan}/cards", {}),
         ("post", f"{plan}/repair", {"round": "1"}),
     ]

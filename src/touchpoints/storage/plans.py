@@ -33,6 +33,7 @@ __all__ = [
     "plans_of",
     "publish_plan",
     "published_plan",
+    "request_stop",
     "save_round",
     "session_of",
     "sessions_of",
@@ -115,6 +116,15 @@ def start_plan(db: Session, session: SessionRow) -> PlanRow:
     db.add(row)
     db.flush()
     return row
+
+
+def request_stop(db: Session, plan: PlanRow) -> None:
+    """Ask a running plan to stop searching and keep the best plan it has found (the
+    planner finishes its first plan in any case)."""
+    if plan.status != "planning":
+        raise TouchpointsError(f"this plan is {plan.status}: only a running plan can be stopped")
+    plan.stop_requested = True
+    db.flush()
 
 
 def plans_of(db: Session, session_id: int) -> list[PlanRow]:

@@ -54,10 +54,23 @@ _PROGRESS_EVERY = 0.25
 
 
 class _Reporter:
-    """Writes a plan's stage and progress, at most every :data:`_PROGRESS_EVERY` s."""
+    """Writes a plan's stage and progress, at most every :data:`_PROGRESS_EVERY` s, and
+    reads whether the organizer asked to stop (any process may have written that)."""
 
     def __init__(self, factory: sessionmaker[Session], plan_id: int) -> None:
         self.factory, self.plan_id, self.last = factory, plan_id, 0.0
+        self.stop_requested, self.last_look = False, 0.0
+
+    def should_stop(self) -> bool:
+        """Whether the organizer asked to stop (the database is asked at most every
+        :data:`_PROGRESS_EVERY` s)."""
+        now = time.monotonic()
+        if not self.stop_requested and now - self.last_look >= _PROGRESS_EVERY:
+            self.last_look = now
+            with self.factory() as db:
+                asked = db.scalar(select(PlanRow.stop_requested).where(PlanRow.id == self.plan_id))
+            self.stop_requested = bool(asked)
+        return self.stop_requested
 
     def write(self, stage: str, progress: float, *, force: bool = False, **fields: Any) -> None:
         now = time.monotonic()
@@ -106,7 +119,8 @@ def run_plan(
                 store.save_round(db, plan_id, crowd.row_ids, number, seating)
             plan = db.get(PlanRow, plan_id)
             assert plan is not None
-            plan.status, plan.stage, plan.progress = "ready", "done", 1.0
+            plan.status, plan.progress = "ready", 1.0
+            plan.stage = "stopped early: the best plan found" if reporter.stop_requested else "done"
             plan.metrics = metrics
     except TouchpointsError as error:
         reporter.write("failed", 1.0, force=True, status="failed", error=error.message)
@@ -172,6 +186,7 @@ def _tables(
         seed=seed,
         names=crowd.names,
         progress=planner_progress,
+        stop=reporter.should_stop,
     ):
         best = found
         reporter.write(

@@ -25,7 +25,7 @@ Hentenryck [1]_, compiled:
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -99,6 +99,7 @@ def remove_repeats(
     time_limit: float = 1.0,
     max_steps: int | None = None,
     seed: int = 0,
+    stop: Callable[[], bool] | None = None,
 ) -> list[IntArray]:
     """Return new seatings (inputs untouched) with as few conflicts as found; stop as
     soon as there are none.
@@ -135,6 +136,8 @@ def remove_repeats(
         seed and steps give the same seatings.
     seed : int
         Seed of the random choices.
+    stop : callable, optional
+        Asked every few milliseconds: True ends the search early (with the best found).
 
     Returns
     -------
@@ -195,7 +198,7 @@ def remove_repeats(
     deadline = time.perf_counter() + time_limit
     chunk = 64
     while ints[3] > floor and not ints[5] and ints[0] < budget:
-        if time.perf_counter() >= deadline:
+        if time.perf_counter() >= deadline or (stop is not None and stop()):
             break
         began = time.perf_counter()
         search(min(chunk, budget - int(ints[0])))

@@ -208,6 +208,7 @@ def iter_table_plans(
     seed: int | random.Random | None = None,
     names: Sequence[str] | None = None,
     progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Iterator[TablePlan]:
     """Seat ``n`` people at tables for ``rounds`` rounds; yield ever better plans.
 
@@ -232,6 +233,9 @@ def iter_table_plans(
         Names for error messages about rules.
     progress : callable(stage, seconds elapsed), optional
         Called as the search moves on.
+    stop : callable, optional
+        Asked between steps and during the repeat removal: True ends the search (the
+        first plan is always completed; a round being re-seated finishes first).
 
     Yields
     ------
@@ -271,12 +275,14 @@ def iter_table_plans(
     untangled = False
     perfect = rounds * ceiling(values, max(caps)) - 1e-9
     while not best.is_perfect(perfect):  # phase 2
+        if stop is not None and stop():
+            break
         left = deadline - time.perf_counter()
         if _repeat_count(seatings, setup.history_keys, setup.exempt_keys, n) and (
             left > 0 or not untangled
         ):  # removing repeats outranks the time limit once: it is quick
             report("swapping people so that nobody meets twice")
-            seatings = setup.untangle(seatings, max(left, min(1.0, time_limit / 10)), rng)
+            seatings = setup.untangle(seatings, max(left, min(1.0, time_limit / 10)), rng, stop)
             candidate, untangled = seatings, True
         elif rounds > 1 and left > 0:
             r = rng.randrange(rounds)
@@ -379,7 +385,11 @@ class _Setup:
         return grouping.assignment.astype(np.int64)
 
     def untangle(
-        self, seatings: list[IntArray], seconds: float, rng: random.Random
+        self,
+        seatings: list[IntArray],
+        seconds: float,
+        rng: random.Random,
+        stop: Callable[[], bool] | None = None,
     ) -> list[IntArray]:
         """Swap people within rounds until no pair meets twice (or ``seconds`` are up)."""
         if self.n > DENSE_REPEATS_LIMIT:
@@ -399,6 +409,7 @@ class _Setup:
             values=dense(self.values),
             time_limit=seconds,
             seed=rng.randrange(2**31),
+            stop=stop,
         )
 
     def finish(

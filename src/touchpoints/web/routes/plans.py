@@ -265,6 +265,18 @@ async def plan_publish(request: Request) -> Response:
     return RedirectResponse(url, 303)
 
 
+async def plan_stop(request: Request) -> Response:
+    """Stop a running plan's search; it keeps the best plan found so far."""
+    me = organizer_id(request)
+    await checked_form(request)
+    with request.app.state.db.begin() as db:
+        event = repo.event_of(db, me, _event_id(request))
+        plan, _session = store.plan_of(db, event, int(request.path_params["plan_id"]))
+        store.request_stop(db, plan)
+        url = _plan_url(event, plan)
+    return RedirectResponse(url, 303)
+
+
 def _cards(request: Request, me: int) -> Response:
     with request.app.state.db() as db:
         event = repo.event_of(db, me, _event_id(request))
@@ -331,6 +343,7 @@ routes = [
     Route(f"{_PLAN}/progress", plan_progress),
     Route(f"{_PLAN}/move", plan_move, methods=["POST"]),
     Route(f"{_PLAN}/publish", plan_publish, methods=["POST"]),
+    Route(f"{_PLAN}/stop", plan_stop, methods=["POST"]),
     Route(f"{_PLAN}/cards", plan_cards),
     Route(f"{_PLAN}/repair", plan_repair, methods=["POST"]),
 ]
