@@ -5,8 +5,9 @@
 The event is synthetic (seeded): 3,000 attendees "Attendee 0001"..., each with 3-6
 interests drawn from the interests of the bundled demo event, an organization shared
 by up to 8 people, a hometown from 12 cities; stored directly with
-:func:`touchpoints.storage.repository.add_attendees` (not timed). The app runs as
-``touchpoints serve`` (one uvicorn process) in a child process. One request warms the
+:func:`touchpoints.storage.repository.add_attendees` (not timed), with a published
+two-round plan of random tables of 8 (so every page shows seven tablemates and what
+each shares). The app runs as ``touchpoints serve`` in a child process. One request warms the
 page first (the event's topics and matches are computed once and cached: that time is
 reported as "first page"). Then two ``wrk`` runs per backend, each on one attendee's
 page at a time, drawn round-robin from 200 attendees:
@@ -47,8 +48,10 @@ import uuid
 from touchpoints.core.model import Attendee
 from touchpoints.demo import DEMO_FILENAME, demo_event_bytes
 from touchpoints.files.registrations import read_registrations
+from touchpoints.storage import plans
 from touchpoints.storage import repository as repo
 from touchpoints.storage.database import open_database
+from touchpoints.storage.schema import PlanRow, SeatRow
 
 CITIES = (
     "Berlin", "Lisbon", "Nairobi", "Lagos", "Austin", "Toronto",
@@ -93,14 +96,29 @@ def synthetic_event(n: int, seed: int = 7) -> list[Attendee]:
     return people
 
 
-def seed(url: str, n: int) -> list[str]:
-    """Store the event; the attendees' personal tokens."""
+def seed(url: str, n: int, rounds: int = 2, size: int = 8) -> list[str]:
+    """Store the event with a published plan (``rounds`` rounds of random tables of
+    ``size``, so every page shows tablemates); the attendees' personal tokens."""
     factory = open_database(url)
     with factory.begin() as db:
         organizer = repo.create_organizer(db, "bench@example.org", "bench password")
         event = repo.create_event(db, organizer.id, f"Bench {n}")
         rows = repo.add_attendees(db, event, synthetic_event(n))
         tokens = [row.token for row in rows]
+        session = plans.create_session(
+            db, event, name="Breakfast", kind="tables", table_size=size, rounds=rounds, time_limit=1
+        )
+        plan = PlanRow(session_id=session.id, status="published")
+        db.add(plan)
+        db.flush()
+        shuffle = random.Random(3)
+        for round_ in range(1, rounds + 1):
+            order = [row.id for row in rows]
+            shuffle.shuffle(order)
+            db.add_all(
+                SeatRow(plan_id=plan.id, round=round_, table=i // size + 1, attendee_id=row_id)
+                for i, row_id in enumerate(order)
+            )
     factory.kw["bind"].dispose()
     return tokens
 

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from touchpoints.core.network import (
+    SeatChoice,
     Tie,
     TieKinds,
     cliques,
@@ -14,6 +15,7 @@ from touchpoints.core.network import (
     isolated,
     layout,
     over_time,
+    seat_beside,
     tie_kinds,
     topics_sparked,
     touchpoints_per_attendee,
@@ -258,3 +260,51 @@ def test_layout_gives_every_id_a_point_in_the_unit_square(network, seed):
 
     assert list(where) == ids
     assert _in_unit_square(where)
+
+
+# --- seat_beside: the dashboard's "seat them better next round" -----------------------
+
+SEATING = {"ann": 0, "bo": 1, "cy": 1, "di": 2, "ed": 2, "flo": 3}
+
+
+def test_seat_beside_takes_the_best_candidate_whose_table_has_room():
+    choice = seat_beside("ann", ["bo", "di", "flo"], SEATING, capacity=2)
+
+    assert choice == SeatChoice("flo", 3, already=False, size_after=2)
+
+
+def test_seat_beside_takes_the_best_candidate_when_no_table_has_room():
+    choice = seat_beside("ann", ["di", "bo"], SEATING, capacity=2)
+
+    assert choice == SeatChoice("di", 2, already=False, size_after=3)
+
+
+def test_seat_beside_says_so_when_a_candidate_already_shares_the_table():
+    choice = seat_beside("bo", ["flo", "cy"], SEATING, capacity=1)
+
+    assert choice == SeatChoice("cy", 1, already=True, size_after=2)
+
+
+def test_seat_beside_skips_the_person_and_candidates_without_a_seat():
+    seating = SEATING | {"gus": -1}
+
+    choice = seat_beside("ann", ["ann", "gus", "zed", "flo"], seating, capacity=4)
+
+    assert choice == SeatChoice("flo", 3, already=False, size_after=2)
+
+
+def test_seat_beside_seats_someone_who_has_no_seat_yet():
+    choice = seat_beside("new", ["bo"], SEATING, capacity=8)
+
+    assert choice == SeatChoice("bo", 1, already=False, size_after=3)
+
+
+def test_seat_beside_without_a_seated_candidate_is_none():
+    assert seat_beside("ann", [], SEATING, capacity=8) is None
+    assert seat_beside("ann", ["zed"], SEATING, capacity=8) is None
+
+
+def test_seat_beside_takes_the_table_sizes_given():
+    choice = seat_beside("ann", ["bo", "di"], SEATING, capacity=3, sizes={1: 3, 2: 1})
+
+    assert choice == SeatChoice("di", 2, already=False, size_after=2)

@@ -71,15 +71,22 @@ def demo(tmp_path_factory):
 
 def test_no_attendee_facing_page_of_the_demo_shows_an_email_address(demo):
     app, _, rows, code = demo
-    routes = _get_routes(app, ("/a/", "/r/"))
-    assert {r.path for r in routes} >= {"/a/{token}", "/a/{token}/qr.svg", "/r/{registration_code}"}
+    routes = _get_routes(app, ("/a/", "/r/", "/m/"))
+    assert {r.path for r in routes} >= {
+        "/a/{token}",
+        "/a/{token}/qr.svg",
+        "/a/{token}/meet.svg",
+        "/a/{token}/touchpoints.vcf",
+        "/a/{token}/touchpoints.csv",
+        "/m/{code}",
+        "/r/{registration_code}",
+    }
     assert all(row.email for row in rows)  # the demo has e-mails to leak
     with TestClient(app) as anonymous:  # what the holder of a link sees
         for row in rows:
             for route in routes:
-                response = anonymous.get(
-                    _fill(route.path, {"token": row.token, "registration_code": code})
-                )
+                values = {"token": row.token, "registration_code": code, "code": row.meet_code}
+                response = anonymous.get(_fill(route.path, values))
 
                 assert response.status_code == 200, route.path
                 assert EMAIL.findall(response.text) == [], (route.path, row.name)
@@ -190,6 +197,11 @@ def test_every_post_route_refuses_a_request_without_the_csrf_token(client, app):
         "/events",
         "/r/{registration_code}",
         "/a/{token}/interests",
+        "/a/{token}/met",
+        "/a/{token}/met-code",
+        "/a/{token}/withdraw",
+        "/a/{token}/sharing",
+        "/a/{token}/meet-code",
     }
 
     for route in posts:

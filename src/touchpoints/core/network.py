@@ -21,6 +21,7 @@ import rustworkx as rx
 
 __all__ = [
     "Bucket",
+    "SeatChoice",
     "Tie",
     "TieKinds",
     "cliques",
@@ -28,6 +29,7 @@ __all__ = [
     "isolated",
     "layout",
     "over_time",
+    "seat_beside",
     "tie_kinds",
     "topics_sparked",
     "touchpoints_per_attendee",
@@ -290,6 +292,69 @@ def topics_sparked(ties: Iterable[Tie]) -> list[tuple[str, int]]:
     """
     counts = Counter(tie.topic for tie in ties if tie.topic is not None)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class SeatChoice:
+    """Where to seat someone for one round: at ``table``, beside ``beside``."""
+
+    #: The person to sit beside (one of the candidates).
+    beside: str
+    #: Their table in that round (as numbered in the seating).
+    table: int
+    #: True when the person already sits at that table: nothing to move.
+    already: bool
+    #: People at that table once the person sits there (themselves included).
+    size_after: int
+
+
+def seat_beside(
+    person: str,
+    candidates: Sequence[str],
+    seating: Mapping[str, int],
+    *,
+    capacity: int,
+    sizes: Mapping[int, int] | None = None,
+) -> SeatChoice | None:
+    """The table to move ``person`` to in one round so that they sit beside one of
+    their best people to meet (the organizer's "seat them better" suggestion).
+
+    ``candidates`` are the people ``person`` shares most with, best first;
+    ``seating`` maps each person to their table in the round (absent or negative: no
+    seat). The choice is the first candidate with a seat who sits at ``person``'s own
+    table already, or at a table with room (fewer than ``capacity`` people); when no
+    candidate's table has room, the best candidate with a seat (their table then
+    seats one more than ``capacity``). None when no candidate has a seat.
+
+    ``sizes`` (people per table in ``seating``) saves counting them again where the
+    caller asks for many people in the same round.
+
+    Examples
+    --------
+    >>> seating = {"ann": 0, "bo": 1, "cy": 1, "di": 2}
+    >>> seat_beside("ann", ["bo", "di"], seating, capacity=2)
+    SeatChoice(beside='di', table=2, already=False, size_after=2)
+    >>> seat_beside("ann", ["bo"], seating, capacity=2).size_after
+    3
+    >>> seat_beside("ann", ["zed"], seating, capacity=2) is None
+    True
+    """
+    own = seating.get(person, -1)
+    if sizes is None:
+        sizes = Counter(table for table in seating.values() if table >= 0)
+    fallback: SeatChoice | None = None
+    for other in candidates:
+        table = seating.get(other, -1)
+        if other == person or table < 0:
+            continue
+        if table == own:
+            return SeatChoice(other, table, True, sizes.get(table, 0))
+        choice = SeatChoice(other, table, False, sizes.get(table, 0) + 1)
+        if sizes.get(table, 0) < capacity:
+            return choice
+        if fallback is None:
+            fallback = choice
+    return fallback
 
 
 def layout(

@@ -20,7 +20,16 @@ from touchpoints.errors import NotFoundError, TouchpointsError
 from touchpoints.settings import Settings
 from touchpoints.storage.database import open_database
 from touchpoints.web.pages import STATIC, render
-from touchpoints.web.routes import account, attendee, events, links, plans, registration
+from touchpoints.web.routes import (
+    account,
+    attendee,
+    dashboard,
+    events,
+    links,
+    plans,
+    registration,
+    touchpoints,
+)
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -53,9 +62,11 @@ def create_app(settings: Settings) -> Starlette:
             *account.routes,
             *events.routes,
             *attendee.routes,
+            *touchpoints.routes,
             *registration.routes,
             *links.routes,
             *plans.routes,
+            *dashboard.routes,
             Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
         ],
         middleware=[

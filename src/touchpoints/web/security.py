@@ -4,6 +4,11 @@ Session cookies are signed (itsdangerous, via Starlette's SessionMiddleware), Ht
 and SameSite=Lax. Every form carries the session's CSRF token in a hidden field (htmx
 requests send it as the ``X-CSRF-Token`` header); :func:`checked_form` refuses a POST
 without the right one.
+
+The session also remembers the attendee whose personal page this browser opened last
+(:func:`remember_attendee`), so that a meet-me code scanned with the same phone knows
+who is scanning. The cookie is signed, not encrypted: it holds the personal token the
+browser already has, and nothing else about the attendee.
 """
 
 from __future__ import annotations
@@ -15,10 +20,19 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-__all__ = ["checked_form", "csrf_token", "log_in", "log_out", "organizer_id"]
+__all__ = [
+    "attendee_token",
+    "checked_form",
+    "csrf_token",
+    "log_in",
+    "log_out",
+    "organizer_id",
+    "remember_attendee",
+]
 
 _CSRF = "csrf"
 _ORGANIZER = "organizer"
+_ATTENDEE = "attendee"
 
 
 def csrf_token(request: Request) -> str:
@@ -59,3 +73,14 @@ def log_in(request: Request, organizer: int) -> None:
 
 def log_out(request: Request) -> None:
     request.session.clear()
+
+
+def remember_attendee(request: Request, token: str) -> None:
+    """Remember that this browser holds the personal link with ``token``."""
+    request.session[_ATTENDEE] = token
+
+
+def attendee_token(request: Request) -> str | None:
+    """The personal token this browser opened last (None: no personal page yet)."""
+    token = request.session.get(_ATTENDEE)
+    return token if isinstance(token, str) and token else None
