@@ -173,12 +173,18 @@ def test_an_unknown_personal_link_is_not_found(client):
 
 def test_personal_pages_are_private_to_caches_search_engines_and_referrers(client, app):
     _, p = _crowd(client, app)
+    ann = f"/a/{p['Ann'].token}"
 
-    headers = client.get(f"/a/{p['Ann'].token}").headers
-
-    assert headers["cache-control"] == "private, no-store"
-    assert headers["referrer-policy"] == "no-referrer"
-    assert "noindex" in headers["x-robots-tag"]
+    for response in (
+        client.get(ann),
+        client.get(f"{ann}/qr.svg"),
+        client.get("/a/not-a-token"),  # an error page too
+        client.get(f"/m/{p['Ann'].meet_code}"),
+        client.post(f"{ann}/interests", data={}),  # refused: no CSRF token
+    ):
+        assert response.headers["cache-control"] == "private, no-store", response.url
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert "noindex" in response.headers["x-robots-tag"]
 
 
 def test_the_qr_code_encodes_the_absolute_personal_link(client, app):

@@ -16,12 +16,10 @@ from sqlalchemy.orm import Session, aliased
 
 from touchpoints.core.touchpoints import (
     Confirmation,
-    Contact,
     Sharing,
     Standing,
     TouchpointError,
     View,
-    contact_of,
     standing,
     view_of,
 )
@@ -38,7 +36,6 @@ __all__ = [
     "VIA",
     "attendee_by_meet_code",
     "confirm",
-    "contacts_of",
     "event_confirmations",
     "my_view",
     "renew_meet_code",
@@ -127,18 +124,6 @@ def my_view(db: Session, me: AttendeeRow) -> View:
 def event_confirmations(db: Session, event_id: int) -> list[Confirmation]:
     """Every confirmation at the event, oldest first (for the organizer's measures)."""
     return _confirmations(db, ConfirmationRow.event_id == event_id)
-
-
-def contacts_of(db: Session, me: AttendeeRow) -> list[tuple[AttendeeRow, Contact]]:
-    """``me``'s touchpoints, oldest first, each with the details they released."""
-    mutual = my_view(db, me).mutual
-    ids = [int(other) for other, _ in mutual]
-    rows = {r.id: r for r in db.scalars(select(AttendeeRow).where(AttendeeRow.id.in_(ids)))}
-    return [
-        (rows[i], contact_of(rows[i].name, rows[i].email, Sharing.from_json(rows[i].sharing)))
-        for i in ids
-        if i in rows
-    ]
 
 
 def set_sharing(db: Session, me: AttendeeRow, sharing: Sharing) -> None:

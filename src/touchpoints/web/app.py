@@ -30,6 +30,7 @@ from touchpoints.web.routes import (
     registration,
     touchpoints,
 )
+from touchpoints.web.security import PrivatePages
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -70,6 +71,7 @@ def create_app(settings: Settings) -> Starlette:
             Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
         ],
         middleware=[
+            Middleware(PrivatePages),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret_key,
@@ -77,7 +79,7 @@ def create_app(settings: Settings) -> Starlette:
                 same_site="lax",
                 https_only=settings.https_only,
                 max_age=14 * 24 * 3600,
-            )
+            ),
         ],
         exception_handlers={
             NotFoundError: _not_found,

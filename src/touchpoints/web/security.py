@@ -16,9 +16,10 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "attendee_token",
@@ -84,3 +85,34 @@ def attendee_token(request: Request) -> str | None:
     """The personal token this browser opened last (None: no personal page yet)."""
     token = request.session.get(_ATTENDEE)
     return token if isinstance(token, str) and token else None
+
+
+#: Headers of every page reached by a personal link or a meet-me code: the link is the
+#: key, so these pages are never cached, indexed or sent on as a referrer.
+PRIVATE_HEADERS = {
+    "Cache-Control": "private, no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+#: Where those pages live (attendees' personal links, meet-me codes).
+PRIVATE_PATHS = ("/a/", "/m/")
+
+
+class PrivatePages:
+    """ASGI middleware: :data:`PRIVATE_HEADERS` on every response under
+    :data:`PRIVATE_PATHS`, error pages and redirects included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope["path"]).startswith(PRIVATE_PATHS):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_private(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).update(PRIVATE_HEADERS)
+            await send(message)
+
+        await self.app(scope, receive, send_private)

@@ -6,7 +6,7 @@ the attendee edits their interests there. ``/a/{token}/qr.svg`` is the personal 
 a QR code. Other attendees appear by first name only: no e-mail or contact detail is
 shown, except what a mutual touchpoint released (see :mod:`.touchpoints`, whose forms
 post from this page). The link is the key, so these pages are never cached, indexed or
-sent as a referrer.
+sent as a referrer (:class:`~touchpoints.web.security.PrivatePages`).
 """
 
 from __future__ import annotations
@@ -31,14 +31,8 @@ from touchpoints.web.pages import render
 from touchpoints.web.routes.registration import split_list
 from touchpoints.web.security import checked_form, remember_attendee
 
-__all__ = ["PRIVATE_HEADERS", "personal_link", "personal_page_response", "routes"]
+__all__ = ["personal_link", "personal_page_response", "routes"]
 
-#: Headers of every page reached by a personal link.
-PRIVATE_HEADERS = {
-    "Cache-Control": "private, no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex, nofollow",
-}
 NOTHING_SHARED = "nothing shared yet — say hello"
 #: What the page says after a touchpoint form, by query parameter and value:
 #: (the section it is shown in, the text).
@@ -63,11 +57,6 @@ NOTICES = {
 def personal_link(request: Request, token: str) -> str:
     """The absolute address of an attendee's personal page."""
     return str(request.url_for("personal_page", token=token))
-
-
-def _private(response: Response) -> Response:
-    response.headers.update(PRIVATE_HEADERS)
-    return response
 
 
 def _table(crowd: Crowd, me: str, seat: Seat, standing: dict[str, str]) -> dict[str, object]:
@@ -159,7 +148,7 @@ async def personal_page_response(
         "interests": "\n".join(row.lists.get("interests", ())),
         "saved": request.query_params.get("saved") == "1",
     }
-    return _private(render(request, "attendee.html", context, status))
+    return render(request, "attendee.html", context, status)
 
 
 async def edit_interests(request: Request) -> Response:
@@ -169,7 +158,7 @@ async def edit_interests(request: Request) -> Response:
     with request.app.state.db.begin() as db:
         row = repo.attendee_by_token(db, token)
         repo.update_interests(db, row, interests)
-    return _private(RedirectResponse(f"/a/{token}?saved=1", 303))
+    return RedirectResponse(f"/a/{token}?saved=1", 303)
 
 
 async def qr_code(request: Request) -> Response:
@@ -180,7 +169,7 @@ async def qr_code(request: Request) -> Response:
     segno.make(personal_link(request, row.token), error="m").save(
         buffer, kind="svg", scale=4, xmldecl=False, title="Personal link"
     )
-    return _private(Response(buffer.getvalue(), media_type="image/svg+xml"))
+    return Response(buffer.getvalue(), media_type="image/svg+xml")
 
 
 routes = [

@@ -12,8 +12,8 @@ from starlette.routing import Route
 
 from touchpoints.storage import repository as repo
 from touchpoints.web.pages import render
-from touchpoints.web.routes.attendee import PRIVATE_HEADERS, personal_link
-from touchpoints.web.security import organizer_id
+from touchpoints.web.routes.attendee import personal_link
+from touchpoints.web.security import PRIVATE_HEADERS, organizer_id
 
 __all__ = ["routes"]
 

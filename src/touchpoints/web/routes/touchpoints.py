@@ -34,10 +34,11 @@ from touchpoints.errors import NotFoundError, TouchpointsError
 from touchpoints.files.contacts import write_contacts_csv, write_contacts_vcf
 from touchpoints.storage import repository as repo
 from touchpoints.storage import touchpoints as store
+from touchpoints.storage import views
 from touchpoints.storage.schema import AttendeeRow
 from touchpoints.storage.views import first_name
 from touchpoints.web.pages import render
-from touchpoints.web.routes.attendee import PRIVATE_HEADERS, personal_page_response
+from touchpoints.web.routes.attendee import personal_page_response
 from touchpoints.web.security import attendee_token, checked_form
 
 __all__ = ["NOT_TABLEMATES", "routes"]
@@ -51,11 +52,6 @@ OTHER_EVENT = "this code is for another event: confirm people you met at yours"
 
 #: A form's work on the database: its redirect target ("?key=value#section").
 _Action = Callable[[Session, AttendeeRow, FormData], str]
-
-
-def _private(response: Response) -> Response:
-    response.headers.update(PRIVATE_HEADERS)
-    return response
 
 
 def _other_id(form: FormData) -> int:
@@ -90,7 +86,7 @@ async def _act(request: Request, action: _Action, *, card_form: bool = False) ->
         return await personal_page_response(
             request, token, error=exc.message, card=card, status=status
         )
-    return _private(RedirectResponse(f"/a/{token}{target}", 303))
+    return RedirectResponse(f"/a/{token}{target}", 303)
 
 
 def _typed_card(form: FormData) -> tuple[str, str]:
@@ -154,7 +150,7 @@ async def meet_qr(request: Request) -> Response:
     segno.make(str(request.url_for("meet_page", code=row.meet_code)), error="m").save(
         buffer, kind="svg", scale=4, xmldecl=False, title="Meet-me code"
     )
-    return _private(Response(buffer.getvalue(), media_type="image/svg+xml"))
+    return Response(buffer.getvalue(), media_type="image/svg+xml")
 
 
 async def meet_page(request: Request) -> Response:
@@ -184,7 +180,7 @@ async def meet_page(request: Request) -> Response:
 
 
 def _meet(request: Request, context: dict[str, object], status: int = 200) -> Response:
-    return _private(render(request, "meet.html", context, status))
+    return render(request, "meet.html", context, status)
 
 
 def _contacts_file(kind: str) -> Callable[[Request], Response]:
@@ -193,7 +189,7 @@ def _contacts_file(kind: str) -> Callable[[Request], Response]:
         with request.app.state.db() as db:
             me = repo.attendee_by_token(db, token)
             event = me.event.name
-            contacts = [contact for _, contact in store.contacts_of(db, me)]
+            contacts = [c for _, c in views.touchpoint_people(db, store.my_view(db, me)).mutual]
         out = io.StringIO()
         if kind == "vcf":
             write_contacts_vcf(out, contacts, note=f"Touchpoint at {event}")
@@ -203,7 +199,7 @@ def _contacts_file(kind: str) -> Callable[[Request], Response]:
             # With a byte-order mark: spreadsheet programs then read the names as UTF-8.
             body, media_type = out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8"
         headers = {"Content-Disposition": f'attachment; filename="touchpoints.{kind}"'}
-        return _private(Response(body, media_type=media_type, headers=headers))
+        return Response(body, media_type=media_type, headers=headers)
 
     return download
 
