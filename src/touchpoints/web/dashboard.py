@@ -50,6 +50,7 @@ from touchpoints.core.network import (
     touchpoints_per_attendee,
 )
 from touchpoints.core.plans.objective import pair_values_at
+from touchpoints.core.plans.seating import tables_of
 from touchpoints.core.plans.tables import HOOK_MIN
 from touchpoints.core.topics import TopicKind
 from touchpoints.errors import NotFoundError, TouchpointsError
@@ -166,12 +167,11 @@ class Target:
     @cached_property
     def _tables(self) -> dict[tuple[int, int], list[int]]:
         """(round index, table) -> the positions seated there."""
-        tables: dict[tuple[int, int], list[int]] = {}
-        for r, seating in enumerate(self.seatings):
-            for person, table in enumerate(seating):
-                if table >= 0:
-                    tables.setdefault((r, table), []).append(person)
-        return tables
+        return {
+            (r, table): members
+            for r, seating in enumerate(self.seatings)
+            for table, members in tables_of(seating).items()
+        }
 
     def tablemates(self, crowd: Crowd, person: str) -> set[str]:
         """Who sits with ``person`` in the plan's other rounds."""
@@ -214,13 +214,9 @@ def seat_target(
 
 def _without_hook(crowd: Crowd, seating: Sequence[int]) -> list[int]:
     """Seated people (positions) with nobody at their table they share a point with."""
-    tables: dict[int, list[int]] = {}
-    for person, table in enumerate(seating):
-        if table >= 0:
-            tables.setdefault(table, []).append(person)
     rows: list[int] = []
     cols: list[int] = []
-    for members in tables.values():
+    for members in tables_of(seating).values():
         for k, a in enumerate(members):
             rows.extend([a] * (len(members) - k - 1))
             cols.extend(members[k + 1 :])
