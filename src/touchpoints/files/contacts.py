@@ -13,7 +13,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-import vobject  # type: ignore[import-untyped]  # no stubs shipped (types-vobject is not a dependency)
+import vobject
 
 from touchpoints.core.touchpoints import Contact
 from touchpoints.files.matches import spreadsheet_safe
