@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -135,7 +136,11 @@ class PlanRow(Base):
 
 class SeatRow(Base):
     __tablename__ = "seats"
-    __table_args__ = (UniqueConstraint("plan_id", "round", "attendee_id"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "round", "attendee_id"),
+        # Tablemates: every personal page looks up the people at one table of one round.
+        Index("ix_seats_table", "plan_id", "round", "table"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
