@@ -166,17 +166,18 @@ def crowds_of(app: Starlette) -> CrowdCache:
     return cache
 
 
-async def event_crowd(
-    app: Starlette, db: Session, event_id: int, version: int | None = None
-) -> Crowd:
-    """The event's crowd for a page: from the cache, else computed in a worker thread
-    (the event loop keeps serving other pages meanwhile). ``version`` saves a query
-    where the page has read the event already."""
+async def event_crowd(app: Starlette, event_id: int, version: int) -> Crowd:
+    """The event's crowd as of ``version`` for a page: from the cache, else computed in
+    a worker thread with a database session of its own. Call it with no session open:
+    a cold-cache rush of pages waits here, and must not hold the pool's connections
+    meanwhile."""
     cache = crowds_of(app)
-    if version is None:
-        version = views.event_version(db, event_id)
     found = cache.get(event_id, version)
     if found is not None:
         return found
-    attendees = views.event_attendees(db, event_id)
-    return await run_in_threadpool(cache.compute, event_id, version, lambda: attendees)
+
+    def attendees() -> list[Attendee]:
+        with app.state.db() as db:
+            return views.event_attendees(db, event_id)
+
+    return await run_in_threadpool(cache.compute, event_id, version, attendees)

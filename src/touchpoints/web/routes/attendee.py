@@ -125,7 +125,7 @@ async def personal_page_response(
         people = views.touchpoint_people(db, view)
         ids = [i for i, _ in people.mutual]
         places = views.seats_of_people(db, row.id, ids) if seats else {}
-        crowd = await event_crowd(request.app, db, event.id, event.attendees_version)
+    crowd = await event_crowd(request.app, event.id, event.attendees_version)
     standing = {other: "mutual" for other, _ in view.mutual}
     standing.update(dict.fromkeys(view.waiting, "waiting"))
     tables = [_table(crowd, me, seat, standing) for seat in seats]
