@@ -72,30 +72,39 @@ def seed_demo(settings: Settings) -> tuple[str, str, str]:
 
 
 def _demo_touchpoints(db: Session, plan: PlanRow, event_id: int) -> None:
-    """Confirmations among round-1 tablemates, spread over a morning, so the dashboard
-    has a network to show: about half the pairs mutual, some one-sided. Nobody shares
-    contact details (each attendee chooses that on their page)."""
+    """A morning's confirmations, so the dashboard has a network to show: among round-1
+    tablemates about a third of the pairs mutual and some one-sided; a few people who
+    met away from their table (by meet-me code); some nobody confirmed yet. Nobody
+    shares contact details (each attendee chooses that on their page)."""
     random = Random(7)
-    seats = db.scalars(select(SeatRow).where(SeatRow.plan_id == plan.id, SeatRow.round == 1))
-    tables: dict[int, list[SeatRow]] = {}
+    seats = list(db.scalars(select(SeatRow).where(SeatRow.plan_id == plan.id, SeatRow.round == 1)))
+    tables: dict[int, list[int]] = {}
     for seat in seats:
-        tables.setdefault(seat.table, []).append(seat)
+        tables.setdefault(seat.table, []).append(seat.attendee_id)
     start = dt.datetime.now(dt.UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+
+    def confirm(me: int, other: int, via: str) -> None:
+        at = start + dt.timedelta(minutes=random.uniform(0, 120))
+        db.add(
+            ConfirmationRow(
+                event_id=event_id, attendee_id=me, other_id=other, via=via, created_at=at
+            )
+        )
+
     for members in tables.values():
         for a, b in combinations(members, 2):
             draw = random.random()
-            sides = [(a, b), (b, a)] if draw < 0.5 else [(a, b)] if draw < 0.65 else []
-            for me, other in sides:
-                at = start + dt.timedelta(minutes=random.uniform(0, 120))
-                db.add(
-                    ConfirmationRow(
-                        event_id=event_id,
-                        attendee_id=me.attendee_id,
-                        other_id=other.attendee_id,
-                        via="table",
-                        created_at=at,
-                    )
-                )
+            if draw < 0.3:
+                confirm(a, b, "table")
+                confirm(b, a, "table")
+            elif draw < 0.4:
+                confirm(a, b, "table")
+    met_away = [a for t in sorted(tables) for a in tables[t]]
+    random.shuffle(met_away)
+    for a, b in zip(met_away[:20:2], met_away[1:20:2], strict=True):
+        if not any(a in m and b in m for m in tables.values()):
+            confirm(a, b, "code")
+            confirm(b, a, "code")
 
 
 @click.command()
