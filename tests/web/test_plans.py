@@ -4,11 +4,12 @@ import re
 import time
 
 import pytest
+from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from tests.web.conftest import csrf, sign_up
 from tests.web.test_planning import CROWD_CSV
-from touchpoints.storage.schema import PlanRow, SessionRow
+from touchpoints.storage.schema import AttendeeRow, EventRow, PlanRow, SeatRow, SessionRow
 
 PLAN_URL = re.compile(r"/events/\d+/plans/\d+")
 METRIC = re.compile(r'data-metric="(\w+)">([^<]*)<')
@@ -266,6 +267,9 @@ def _plan_urls(event, session, plan):
         ("post", f"{plan}/stop", {}),
         ("get", f"{plan}/cards", {}),
         ("post", f"{plan}/repair", {"round": "1"}),
+        ("post", f"{session}/rules", {}),
+        ("post", f"{session}/rules/clear", {}),
+        ("get", f"{session}/rules.csv", {}),
     ]
 
 
@@ -313,3 +317,171 @@ def test_a_session_with_a_number_that_is_not_one_is_refused(client, field):
 
     assert response.status_code == 400
     assert "expected a number, got &#39;many&#39;" in response.text
+
+
+#: Seating rules for the crowd of 19 at tables of 5 (tables 1 to 4).
+RULES_CSV = """rule,attendees,table,tags
+keep-apart,Ann Archer; bo@x.org,,
+keep-together,Cy Diaz; Di Evans,,
+pin,gus@x.org,3,
+needs,Hana Ito,,accessible
+table-tags,,2,accessible; German
+"""
+
+
+def _upload_rules(client, session, content=RULES_CSV, filename="rules.csv"):
+    return client.post(
+        f"{session}/rules",
+        data={"csrf_token": csrf(client, session)},
+        files={"file": (filename, content.encode(), "text/csv")},
+    )
+
+
+def _tables_by_name(app, plan):
+    """Each round's table of each attendee, by name, from the stored seats."""
+    plan_id = int(plan.rsplit("/", 1)[1])
+    with app.state.db() as db:
+        names = {a.id: a.name for a in db.scalars(select(AttendeeRow))}
+        seats = db.scalars(select(SeatRow).where(SeatRow.plan_id == plan_id))
+        rounds: dict[int, dict[str, int]] = {}
+        for seat in seats:
+            rounds.setdefault(seat.round, {})[names[seat.attendee_id]] = seat.table
+    return rounds
+
+
+def test_seating_rules_are_listed_in_words_and_every_round_keeps_them(client, app):
+    event = _event_with_crowd(client)
+    session = _session(client, event)
+
+    uploaded = _upload_rules(client, session)
+    plan = _plan(client, session)
+
+    assert uploaded.status_code == 200
+    assert uploaded.url.path == session
+    for line in (
+        "Keep apart: Ann Archer, Bo Chen",
+        "Keep together: Cy Diaz, Di Evans",
+        "Always at table 3: Gus Hale",
+        "Hana Ito needs a table with: accessible",
+        "Table 2: accessible, german",
+    ):
+        assert f"<li>{line}</li>" in uploaded.text
+    rounds = _tables_by_name(app, plan)
+    assert sorted(rounds) == [1, 2]
+    for tables in rounds.values():
+        assert len(tables) == 19
+        assert tables["Ann Archer"] != tables["Bo Chen"]
+        assert tables["Cy Diaz"] == tables["Di Evans"]
+        assert (tables["Gus Hale"], tables["Hana Ito"]) == (3, 2)
+    assert _metrics(client.get(plan))["rule_violations"] == "0"
+
+
+def test_a_hand_move_that_breaks_a_rule_is_counted(client, app):
+    event = _event_with_crowd(client)
+    session = _session(client, event)
+    _upload_rules(client, session)
+    plan = _plan(client, session)
+    with app.state.db() as db:
+        gus = db.scalar(select(AttendeeRow.id).where(AttendeeRow.name == "Gus Hale"))
+
+    moved = _post(client, f"{plan}/move", plan, attendee=str(gus), round="1", table="1")
+
+    assert _metrics(moved)["rule_violations"] == "1"  # Gus is pinned to table 3
+
+
+def test_a_bad_rules_file_is_refused_naming_file_line_and_column(client, app):
+    event = _event_with_crowd(client)
+    session = _session(client, event)
+    bad = "rule,attendees,table,tags\nkeep-apart,Ann Archer; Nobody Here,,\npin,Gus Hale,9,\n"
+
+    refused = _upload_rules(client, session, bad, "bad.csv")
+
+    assert refused.status_code == 400
+    assert "bad.csv has 2 problem(s); no rules were kept" in refused.text
+    rows = re.findall(
+        r"<tr><td>([^<]*)</td><td>(\d+)</td><td>(\w*)</td><td>([^<]*)</td>", refused.text
+    )
+    assert rows == [
+        ("bad.csv", "2", "attendees", "no attendee with id, e-mail or name &#39;Nobody Here&#39;"),
+        ("bad.csv", "3", "table", "expected a table number from 1 to 4, got &#39;9&#39;"),
+    ]
+    with app.state.db() as db:
+        assert (db.get(SessionRow, 1).rules_csv, db.get(SessionRow, 1).rules_filename) == (
+            None,
+            None,
+        )
+    assert "No rules: anybody may sit anywhere." in client.get(session).text
+
+
+def test_rules_no_seating_can_meet_are_refused_at_upload(client, app):
+    event = _event_with_crowd(client)
+    session = _session(client, event)
+    clash = (
+        "rule,attendees,table,tags\n"
+        "keep-together,Ann Archer; Bo Chen,,\n"
+        "keep-apart,Ann Archer; Bo Chen,,\n"
+    )
+
+    refused = _upload_rules(client, session, clash)
+
+    assert refused.status_code == 400
+    assert "Ann Archer" in refused.text
+    with app.state.db() as db:
+        assert db.get(SessionRow, 1).rules_csv is None
+
+
+def test_the_rules_file_is_downloaded_as_uploaded_and_removed(client):
+    event = _event_with_crowd(client)
+    session = _session(client, event)
+    _upload_rules(client, session, filename="our rules.csv")
+
+    page = client.get(session)
+    download = client.get(f"{session}/rules.csv")
+    removed = _post(client, f"{session}/rules/clear", session)
+
+    assert f'<a href="{session}/rules.csv">our rules.csv</a>' in page.text
+    assert download.text == RULES_CSV
+    assert download.headers["content-type"] == "text/csv; charset=utf-8"
+    assert download.headers["content-disposition"] == 'attachment; filename="our_rules.csv"'
+    assert removed.url.path == session
+    assert "No rules: anybody may sit anywhere." in removed.text
+    assert "Keep apart" not in removed.text
+    assert client.get(f"{session}/rules.csv").status_code == 404
+
+
+def test_rules_that_stop_fitting_the_attendees_fail_the_plan_and_keep_the_published(client, app):
+    event = _event_with_crowd(client)
+    session = _session(client, event)
+    _upload_rules(client, session)
+    published = _plan(client, session)
+    _post(client, f"{published}/publish", published)
+    with app.state.db.begin() as db:  # Gus's e-mail, which the rules name him by, changes
+        gus = db.scalar(select(AttendeeRow).where(AttendeeRow.name == "Gus Hale"))
+        gus.email = "gus@elsewhere.org"
+        db.get(EventRow, gus.event_id).attendees_version += 1
+
+    failed = _plan(client, session)
+    page = client.get(session)
+
+    why = client.get(failed).text
+    assert "Planning failed: the seating rules no longer fit" in why
+    assert "rules.csv, line 4, column &#34;attendees&#34;: no attendee with id, e-mail" in why
+    assert "&#39;gus@x.org&#39;" in why
+    assert "(published)" in client.get(published).text
+    assert "This file no longer fits the event" in page.text
+    assert "<td>4</td><td>attendees</td>" in page.text
+
+
+def test_a_one_to_one_session_takes_no_seating_rules(client, app):
+    event = _event_with_crowd(client)
+    session = _session(client, event, kind="pairs")
+
+    page = client.get(session)
+    refused = _upload_rules(client, session)
+
+    assert "Seating rules are for tables sessions." in page.text
+    assert 'action="' + f'{session}/rules"' not in page.text
+    assert refused.status_code == 400
+    assert "seating rules are for tables sessions only" in refused.text
+    with app.state.db() as db:
+        assert db.get(SessionRow, 1).rules_csv is None

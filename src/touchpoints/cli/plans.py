@@ -19,7 +19,7 @@ from touchpoints.cli._shared import (
     topics_of,
     write_plan_outputs,
 )
-from touchpoints.core.acquaintance import acquaintances, attendee_finder, avoid_pairs
+from touchpoints.core.acquaintance import acquaintances, attendee_finder
 from touchpoints.core.model import Attendee
 from touchpoints.core.plans.explain import explain_plan
 from touchpoints.core.plans.objective import plan_values
@@ -30,7 +30,7 @@ from touchpoints.core.plans.tables import PlanMetrics, table_capacities, table_p
 from touchpoints.errors import InfeasiblePlanError, InputFileError
 from touchpoints.files.plans import read_plan, read_plan_pairs
 from touchpoints.files.registrations import ImportResult, read_registrations_path
-from touchpoints.files.rules import read_rules
+from touchpoints.files.rules import read_rules, with_avoid
 
 __all__ = ["plan", "repair"]
 
@@ -56,19 +56,11 @@ def _rules(path: str | None, people: Sequence[Attendee], tables: int) -> Rules:
     if path is not None:
         with open(path, "rb") as fp:
             rules = read_rules(fp, filename=path, attendees=people, tables=tables)
-    avoid, unmatched = avoid_pairs(people)
+    rules, unmatched = with_avoid(rules, people)
     names = {a.id: a.name for a in people}
     for who, entry in unmatched:
         err.print(f"note: {names[who]} avoids {entry!r}, who is not registered", markup=False)
-    if not avoid:
-        return rules
-    return Rules(
-        [*rules.keep_apart, *avoid],
-        rules.keep_together,
-        rules.pinned,
-        rules.needs,
-        rules.table_tags,
-    )
+    return rules
 
 
 def _earlier_pairs(path: str | None, people: Sequence[Attendee]) -> set[tuple[int, int]]:

@@ -20,12 +20,12 @@ import csv
 from collections.abc import Sequence
 from typing import BinaryIO
 
-from touchpoints.core.acquaintance import attendee_finder
+from touchpoints.core.acquaintance import attendee_finder, avoid_pairs
 from touchpoints.core.model import Attendee
 from touchpoints.core.plans.rules import Rules
 from touchpoints.errors import ImportRowsError, InputFileError, RowProblem
 
-__all__ = ["RULE_KINDS", "read_rules"]
+__all__ = ["RULE_KINDS", "read_rules", "with_avoid"]
 
 RULE_KINDS = ("keep-apart", "keep-together", "pin", "needs", "table-tags")
 _COLUMNS = ("rule", "attendees", "table", "tags")
@@ -98,6 +98,22 @@ def read_rules(fp: BinaryIO, *, filename: str, attendees: Sequence[Attendee], ta
     if problems:
         raise ImportRowsError(problems, filename=filename)
     return Rules(apart, together, pinned, needs, table_tags)
+
+
+def with_avoid(rules: Rules, attendees: Sequence[Attendee]) -> tuple[Rules, list[tuple[str, str]]]:
+    """``rules`` plus a keep-apart for every "avoid" an attendee gave, and the avoid
+    entries that match nobody, as (attendee id, entry)."""
+    avoid, unmatched = avoid_pairs(attendees)
+    if not avoid:
+        return rules, unmatched
+    merged = Rules(
+        [*rules.keep_apart, *avoid],
+        rules.keep_together,
+        rules.pinned,
+        rules.needs,
+        rules.table_tags,
+    )
+    return merged, unmatched
 
 
 def _split(cell: str | None) -> list[str]:

@@ -27,6 +27,7 @@ __all__ = [
     "MAX_TIME_LIMIT",
     "STALE_AFTER",
     "add_walk_in",
+    "clear_session_rules",
     "create_session",
     "plan_of",
     "plan_rounds",
@@ -37,6 +38,7 @@ __all__ = [
     "save_round",
     "session_of",
     "sessions_of",
+    "set_session_rules",
     "start_plan",
 ]
 
@@ -98,6 +100,20 @@ def session_of(db: Session, event: EventRow, session_id: int) -> SessionRow:
     if row is None or row.event_id != event.id:
         raise NotFoundError("no such session")
     return row
+
+
+def set_session_rules(db: Session, session: SessionRow, text: str, filename: str) -> None:
+    """Keep ``text``, a seating-rules CSV the caller has read, as the session's rules."""
+    if session.kind != "tables":
+        raise TouchpointsError("seating rules are for tables sessions only")
+    session.rules_csv, session.rules_filename = text, filename[:200]
+    db.flush()
+
+
+def clear_session_rules(db: Session, session: SessionRow) -> None:
+    """The session has no seating rules (attendees' own "avoid" still count)."""
+    session.rules_csv = session.rules_filename = None
+    db.flush()
 
 
 # --- plans ----------------------------------------------------------------------------

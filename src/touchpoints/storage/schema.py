@@ -114,6 +114,10 @@ class SessionRow(Base):
     table_size: Mapped[int] = mapped_column(Integer, default=8)
     rounds: Mapped[int] = mapped_column(Integer, default=1)
     time_limit: Mapped[float] = mapped_column(Float, default=10.0)
+    #: The seating-rules CSV the organizer uploaded, as text (read again at every plan,
+    #: against the attendees then), and its file name; none: no rules.
+    rules_csv: Mapped[str | None] = mapped_column(Text)
+    rules_filename: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 

@@ -13,6 +13,7 @@ error and changes nothing else.
 from __future__ import annotations
 
 import dataclasses
+import io
 import logging
 import time
 from collections.abc import Sequence
@@ -23,10 +24,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from touchpoints.core.acquaintance import avoid_pairs
+from touchpoints.core.model import Attendee
 from touchpoints.core.plans.explain import TableCard, explain_plan
 from touchpoints.core.plans.pairs import pair_rounds
 from touchpoints.core.plans.repair import Move, repair_round
-from touchpoints.core.plans.rules import Rules
+from touchpoints.core.plans.rules import Rules, broken_rules
 from touchpoints.core.plans.seating import pairs_of, seating_of
 from touchpoints.core.plans.tables import (
     PlanMetrics,
@@ -34,7 +36,15 @@ from touchpoints.core.plans.tables import (
     plan_metrics,
     table_capacities,
 )
-from touchpoints.errors import InfeasiblePlanError, NotFoundError, TouchpointsError
+from touchpoints.errors import (
+    MAX_PROBLEMS_IN_MESSAGE,
+    ImportRowsError,
+    InfeasiblePlanError,
+    InputFileError,
+    NotFoundError,
+    TouchpointsError,
+)
+from touchpoints.files.rules import read_rules, with_avoid
 from touchpoints.storage import plans as store
 from touchpoints.storage.schema import PlanRow, SeatRow, SessionRow
 from touchpoints.storage.touchpoints import event_confirmations
@@ -100,7 +110,7 @@ def run_plan(
             if plan is None or session is None:
                 return
             kind, size, rounds = session.kind, session.table_size, session.rounds
-            time_limit = session.time_limit
+            time_limit, rules_file = session.time_limit, _rules_file(session)
 
             def topics_progress(stage: str, done: int, total: int) -> None:
                 reporter.write(stage, _TOPICS_SHARE * (done / total if total > 0 else 0.0))
@@ -113,7 +123,9 @@ def run_plan(
         if kind == "pairs":
             seatings, metrics = _pairs(crowd, rounds, plan_id, earlier)
         else:
-            seatings, metrics = _tables(crowd, size, rounds, time_limit, plan_id, reporter, earlier)
+            seatings, metrics = _tables(
+                crowd, size, rounds, time_limit, plan_id, reporter, earlier, rules_file
+            )
         with factory.begin() as db:
             for number, seating in enumerate(seatings, start=1):
                 store.save_round(db, plan_id, crowd.row_ids, number, seating)
@@ -166,10 +178,19 @@ def _tables(
     seed: int,
     reporter: _Reporter,
     earlier: set[tuple[int, int]],
+    rules_file: tuple[str, str] | None = None,
 ) -> tuple[list[list[int]], dict[str, Any]]:
     if size < 2:
         raise InfeasiblePlanError(f"a table needs at least 2 seats, this session has {size}")
     layout = table_capacities(len(crowd.attendees), size=size)
+    try:  # read against the attendees of now: a file that no longer fits fails the plan
+        rules = _session_rules(rules_file, crowd.attendees, len(layout))
+    except ImportRowsError as error:
+        problems = "; ".join(p.message for p in error.problems[:MAX_PROBLEMS_IN_MESSAGE])
+        raise InfeasiblePlanError(
+            "the seating rules no longer fit this event's attendees or tables (fix the file"
+            f" and upload it again): {problems}"
+        ) from None
 
     def planner_progress(stage: str, elapsed: float) -> None:
         reporter.write(stage, _planner_progress(elapsed, time_limit))
@@ -179,7 +200,7 @@ def _tables(
         crowd.values,
         layout,
         rounds,
-        rules=Rules(keep_apart=avoid_pairs(crowd.attendees)[0]),
+        rules=rules,
         acquainted=crowd.acquainted(),
         met_before=earlier,
         time_limit=time_limit,
@@ -197,6 +218,34 @@ def _tables(
         )
     assert best is not None  # the first plan is always completed
     return [list(r) for r in best.rounds], _metrics_json(best.metrics)
+
+
+def _session_rules(
+    rules_file: tuple[str, str] | None, attendees: Sequence[Attendee], tables: int
+) -> Rules:
+    """A session's rules: its rules file, ``(text, filename)`` or none, read against
+    ``attendees`` and ``tables`` tables, plus a keep-apart for every "avoid" an
+    attendee gave (as ``touchpoints plan --rules`` has them).
+
+    Raises
+    ------
+    InputFileError
+        The file does not fit the attendees or tables (:class:`ImportRowsError` names
+        every bad row).
+    """
+    rules = Rules()
+    if rules_file is not None:
+        text, filename = rules_file
+        rules = read_rules(
+            io.BytesIO(text.encode()), filename=filename, attendees=attendees, tables=tables
+        )
+    return with_avoid(rules, attendees)[0]
+
+
+def _rules_file(session: SessionRow) -> tuple[str, str] | None:
+    if session.kind != "tables" or session.rules_csv is None:
+        return None
+    return session.rules_csv, session.rules_filename or "rules.csv"
 
 
 def _planner_progress(elapsed: float, time_limit: float) -> float:
@@ -241,7 +290,8 @@ def move_seat(
         raise TouchpointsError(f"choose a table from 1 to {tables + 1}")
     seatings[round_number - 1][person] = table - 1
     store.save_round(db, plan.id, crowd.row_ids, round_number, seatings[round_number - 1])
-    plan.metrics = _metrics_json(_measure(crowd, seatings, session.table_size))
+    rules = _rules_now(session, crowd, seatings)
+    plan.metrics = _metrics_json(_measure(crowd, seatings, session.table_size, rules))
 
 
 def repair_plan_round(
@@ -276,17 +326,19 @@ def repair_plan_round(
         if r != round_number - 1
         for pair in pairs_of(other)
     }
+    rules = _rules_now(session, crowd, seatings)
     fixed = repair_round(
         crowd.values,
         _layout(seatings, session.table_size),
         seating,
         absent=sorted(absent),
+        rules=rules,
         met_before=met,
         names=crowd.names,
     )
     seatings[round_number - 1] = list(fixed.seating)
     store.save_round(db, plan.id, crowd.row_ids, round_number, fixed.seating)
-    plan.metrics = _metrics_json(_measure(crowd, seatings, session.table_size))
+    plan.metrics = _metrics_json(_measure(crowd, seatings, session.table_size, rules))
     return fixed.moves
 
 
@@ -305,16 +357,34 @@ def _layout(seatings: Sequence[Sequence[int]], size: int) -> list[int]:
     return [max(size, f) for f in fullest] or [size]
 
 
-def _measure(crowd: Crowd, seatings: Sequence[Sequence[int]], size: int) -> PlanMetrics:
+def _rules_now(session: SessionRow, crowd: Crowd, seatings: Sequence[Sequence[int]]) -> Rules:
+    """The session's rules for a change to a finished plan, read against today's
+    attendees and the plan's tables; a rules file that no longer fits them is left out
+    (the day goes on: planning again shows why)."""
+    tables = len(_layout(seatings, session.table_size))
+    try:
+        return _session_rules(_rules_file(session), crowd.attendees, tables)
+    except InputFileError:
+        return _session_rules(None, crowd.attendees, tables)
+
+
+def _measure(
+    crowd: Crowd, seatings: Sequence[Sequence[int]], size: int, rules: Rules | None = None
+) -> PlanMetrics:
     """The metrics of a seating; whoever has no seat in a round counts as alone there
-    (a table of their own), which the engine's metrics expect of every person."""
+    (a table of their own), which the engine's metrics expect of every person. Broken
+    rules are counted on the seating itself: somebody absent breaks none."""
     layout = _layout(seatings, size)
     alone = max((list(s).count(-1) for s in seatings), default=0)
     whole = []
     for seating in seatings:
         extra = iter(range(len(layout), len(layout) + alone))
         whole.append([t if t >= 0 else next(extra) for t in seating])
-    return plan_metrics(crowd.values, [*layout, *[1] * alone], whole, acquainted=crowd.acquainted())
+    metrics = plan_metrics(
+        crowd.values, [*layout, *[1] * alone], whole, rules=rules, acquainted=crowd.acquainted()
+    )
+    broken = sum(len(broken_rules(rules, s)) for s in seatings) if rules is not None else 0
+    return dataclasses.replace(metrics, rule_violations=broken)
 
 
 def _metrics_json(metrics: PlanMetrics) -> dict[str, Any]:

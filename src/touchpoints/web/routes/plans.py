@@ -12,6 +12,7 @@ finding topics is CPU work.
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -23,11 +24,23 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from touchpoints.core.acquaintance import avoid_pairs
+from touchpoints.core.model import Attendee
 from touchpoints.core.plans.repair import Move
-from touchpoints.errors import TouchpointsError
+from touchpoints.core.plans.rules import Rules, check_rules
+from touchpoints.core.plans.tables import table_capacities
+from touchpoints.errors import (
+    ImportRowsError,
+    InfeasiblePlanError,
+    InputFileError,
+    NotFoundError,
+    TouchpointsError,
+)
 from touchpoints.files.plans import write_cards_html
+from touchpoints.files.rules import read_rules, with_avoid
 from touchpoints.storage import plans as store
 from touchpoints.storage import repository as repo
+from touchpoints.storage import views
 from touchpoints.storage.schema import EventRow, PlanRow, SessionRow
 from touchpoints.web import planning
 from touchpoints.web.crowds import crowds_of
@@ -46,6 +59,8 @@ METRICS = (
     ("rule_violations", "Rule violations", "{}"),
     ("total_value", "Total common ground", "{:.1f}"),
 )
+#: The largest seating-rules file taken (a rules file is a few lines).
+MAX_RULES_BYTES = 1024 * 1024
 
 
 def _event_id(request: Request) -> int:
@@ -108,20 +123,136 @@ async def session_list(request: Request) -> Response:
         return render(request, template, context)
 
 
+def _session_context(db: Session, event: EventRow, session: SessionRow) -> dict[str, Any]:
+    """What the session page shows: its plans, and its seating rules in words (or why
+    the stored rules file no longer fits the event)."""
+    context: dict[str, Any] = {
+        "event": event,
+        "session": session,
+        "plans": store.plans_of(db, session.id),
+        "kinds": store.KINDS,
+        "metrics": METRICS,
+    }
+    if session.kind != "tables":
+        return context
+    attendees = views.event_attendees(db, event.id)
+    context["avoiding"] = len(avoid_pairs(attendees)[0])
+    if session.rules_csv is not None:
+        try:
+            rules = _read_rules(session.rules_csv.encode(), _filename(session), attendees, session)
+        except ImportRowsError as error:
+            context["stale"] = error.problems
+        except InputFileError as error:
+            context["stale_error"] = error.message
+        else:
+            context["rules"] = _rules_in_words(rules, [a.name for a in attendees])
+    return context
+
+
+def _read_rules(
+    data: bytes, filename: str, attendees: Sequence[Attendee], session: SessionRow
+) -> Rules:
+    """The rules file read against the event's attendees and the session's tables."""
+    tables = len(table_capacities(len(attendees), size=session.table_size))
+    return read_rules(io.BytesIO(data), filename=filename, attendees=attendees, tables=tables)
+
+
+def _filename(session: SessionRow) -> str:
+    return session.rules_filename or "rules.csv"
+
+
+def _rules_in_words(rules: Rules, names: Sequence[str]) -> list[str]:
+    """One line per rule, for the session page: "Keep apart: Ann Archer, Bo Chen"."""
+
+    def who(people: Any) -> str:
+        return ", ".join(names[p] for p in people)
+
+    lines = [f"Keep apart: {who(pair)}" for pair in rules.keep_apart]
+    lines += [f"Keep together: {who(group)}" for group in rules.keep_together]
+    pinned: dict[int, list[int]] = {}
+    for person, table in rules.pinned.items():
+        pinned.setdefault(table, []).append(person)
+    lines += [f"Always at table {t + 1}: {who(people)}" for t, people in sorted(pinned.items())]
+    lines += [
+        f"{names[p]} needs a table with: {', '.join(sorted(tags))}"
+        for p, tags in rules.needs.items()
+    ]
+    lines += [
+        f"Table {t + 1}: {', '.join(sorted(tags))}" for t, tags in sorted(rules.table_tags.items())
+    ]
+    return lines
+
+
 async def session_page(request: Request) -> Response:
     me = organizer_id(request)
     with request.app.state.db() as db:
         event = repo.event_of(db, me, _event_id(request))
         session = store.session_of(db, event, int(request.path_params["session_id"]))
-        plans = store.plans_of(db, session.id)
-        context = {
-            "event": event,
-            "session": session,
-            "plans": plans,
-            "kinds": store.KINDS,
-            "metrics": METRICS,
-        }
-        return render(request, "session.html", context)
+        return render(request, "session.html", _session_context(db, event, session))
+
+
+async def session_rules(request: Request) -> Response:
+    """Take a seating-rules CSV for a tables session: read against the event's
+    attendees and the session's tables, and kept only when every row is good."""
+    me = organizer_id(request)
+    form = await checked_form(request)
+    upload = form.get("file")
+    data, filename = b"", ""
+    if upload is not None and not isinstance(upload, str) and upload.filename:
+        data, filename = await upload.read(MAX_RULES_BYTES + 1), upload.filename[-200:]
+    await form.close()
+    with request.app.state.db.begin() as db:
+        event = repo.event_of(db, me, _event_id(request))
+        session = store.session_of(db, event, int(request.path_params["session_id"]))
+        if session.kind != "tables":
+            raise TouchpointsError("seating rules are for tables sessions only")
+        context = _session_context(db, event, session) | {"upload": filename}
+        refused = None
+        if not filename:
+            refused = "Choose a rules file."
+        elif len(data) > MAX_RULES_BYTES:
+            refused = f"{filename} is larger than {MAX_RULES_BYTES // 1024} KB."
+        if refused is not None:
+            return render(request, "session.html", context | {"rules_error": refused}, 400)
+        attendees = views.event_attendees(db, event.id)
+        layout = table_capacities(len(attendees), size=session.table_size)
+        try:  # every bad row, else a combination no seating can meet (as planning would)
+            rules = _read_rules(data, filename, attendees, session)
+            names = [a.name for a in attendees]
+            check_rules(with_avoid(rules, attendees)[0], layout, len(attendees), names)
+        except ImportRowsError as error:
+            return render(request, "session.html", context | {"problems": error.problems}, 400)
+        except (InputFileError, InfeasiblePlanError) as error:
+            return render(request, "session.html", context | {"rules_error": error.message}, 400)
+        store.set_session_rules(db, session, data.decode("utf-8-sig"), filename)
+    return RedirectResponse(f"/events/{event.id}/sessions/{session.id}#rules", 303)
+
+
+async def session_rules_clear(request: Request) -> Response:
+    """The session has no seating rules any more."""
+    me = organizer_id(request)
+    await checked_form(request)
+    with request.app.state.db.begin() as db:
+        event = repo.event_of(db, me, _event_id(request))
+        session = store.session_of(db, event, int(request.path_params["session_id"]))
+        store.clear_session_rules(db, session)
+    return RedirectResponse(f"/events/{event.id}/sessions/{session.id}#rules", 303)
+
+
+async def session_rules_file(request: Request) -> Response:
+    """The stored seating-rules file, as uploaded."""
+    me = organizer_id(request)
+    with request.app.state.db() as db:
+        event = repo.event_of(db, me, _event_id(request))
+        session = store.session_of(db, event, int(request.path_params["session_id"]))
+        if session.rules_csv is None:
+            raise NotFoundError("this session has no seating rules")
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", _filename(session)).strip("._") or "rules.csv"
+        return Response(
+            session.rules_csv,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
 
 async def plan_session(request: Request) -> Response:
@@ -334,11 +465,15 @@ async def plan_repair(request: Request) -> Response:
     return await run_in_threadpool(_repair, request, me, form)
 
 
+_SESSION = "/events/{event_id:int}/sessions/{session_id:int}"
 _PLAN = "/events/{event_id:int}/plans/{plan_id:int}"
 routes = [
     Route("/events/{event_id:int}/sessions", session_list, methods=["GET", "POST"]),
     Route("/events/{event_id:int}/sessions/{session_id:int}", session_page),
     Route("/events/{event_id:int}/sessions/{session_id:int}/plans", plan_session, methods=["POST"]),
+    Route(f"{_SESSION}/rules", session_rules, methods=["POST"]),
+    Route(f"{_SESSION}/rules/clear", session_rules_clear, methods=["POST"]),
+    Route(f"{_SESSION}/rules.csv", session_rules_file),
     Route(_PLAN, plan_page),
     Route(f"{_PLAN}/progress", plan_progress),
     Route(f"{_PLAN}/move", plan_move, methods=["POST"]),
