@@ -40,3 +40,18 @@ def sign_up(client, email="org@example.org", password="correct horse"):
     )
     assert response.status_code == 200, response.text  # followed to /events
     return response
+
+
+def import_event(client, content: bytes, name="Breakfast"):
+    """A new event of the logged-in organizer with these registrations (a CSV, through
+    the import preview and its confirmation); its id."""
+    page = client.post("/events", data={"name": name, "csrf_token": csrf(client, "/events")})
+    event = page.url.path
+    client.post(
+        f"{event}/import",
+        data={"csrf_token": csrf(client, event)},
+        files={"file": ("regs.csv", content, "text/csv")},
+    )
+    confirmed = client.post(f"{event}/import/confirm", data={"csrf_token": csrf(client, event)})
+    assert confirmed.status_code == 200
+    return int(event.rsplit("/", 1)[1])

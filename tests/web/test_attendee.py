@@ -8,6 +8,7 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from tests.web.conftest import csrf, sign_up
+from tests.web.conftest import import_event as import_crowd
 from touchpoints.storage.schema import AttendeeRow, PlanRow, SeatRow, SessionRow
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
@@ -23,17 +24,8 @@ CROWD = (
 
 
 def import_event(client, content=CROWD, name="Breakfast"):
-    """A new event of the logged-in organizer with these registrations; its id."""
-    page = client.post("/events", data={"name": name, "csrf_token": csrf(client, "/events")})
-    event = page.url.path
-    client.post(
-        f"{event}/import",
-        data={"csrf_token": csrf(client, event)},
-        files={"file": ("regs.csv", content, "text/csv")},
-    )
-    confirmed = client.post(f"{event}/import/confirm", data={"csrf_token": csrf(client, event)})
-    assert confirmed.status_code == 200
-    return int(event.rsplit("/", 1)[1])
+    """A new event with these registrations (by default :data:`CROWD`); its id."""
+    return import_crowd(client, content, name)
 
 
 def people(app, event_id):

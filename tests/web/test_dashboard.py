@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
-from tests.web.conftest import csrf, sign_up
+from tests.web.conftest import csrf, import_event, sign_up
 from touchpoints.storage import plans as store
 from touchpoints.storage.schema import AttendeeRow, ConfirmationRow, EventRow, PlanRow, SeatRow
 from touchpoints.storage.touchpoints import confirm
@@ -41,17 +41,8 @@ ONE_SIDED = [("Ed", "Gus"), ("Hana", "Ann")]
 
 def _import(client):
     sign_up(client)
-    event = client.post(
-        "/events", data={"name": "Breakfast", "csrf_token": csrf(client, "/events")}
-    )
-    path = event.url.path
-    client.post(
-        f"{path}/import",
-        data={"csrf_token": csrf(client, path)},
-        files={"file": ("crowd.csv", CROWD_CSV.encode(), "text/csv")},
-    )
-    client.post(f"{path}/import/confirm", data={"csrf_token": csrf(client, path)})
-    return path, int(path.rsplit("/", 1)[1])
+    event_id = import_event(client, CROWD_CSV.encode())
+    return f"/events/{event_id}", event_id
 
 
 def _people(app, event_id):

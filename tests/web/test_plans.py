@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from tests.web.conftest import csrf, sign_up
+from tests.web.conftest import csrf, import_event, sign_up
 from tests.web.test_planning import CROWD_CSV
 from touchpoints.storage.schema import AttendeeRow, EventRow, PlanRow, SeatRow, SessionRow
 
@@ -17,17 +17,7 @@ METRIC = re.compile(r'data-metric="(\w+)">([^<]*)<')
 
 def _event_with_crowd(client):
     sign_up(client)
-    event = client.post(
-        "/events", data={"name": "Breakfast", "csrf_token": csrf(client, "/events")}
-    )
-    path = event.url.path
-    client.post(
-        f"{path}/import",
-        data={"csrf_token": csrf(client, path)},
-        files={"file": ("crowd.csv", CROWD_CSV.encode(), "text/csv")},
-    )
-    client.post(f"{path}/import/confirm", data={"csrf_token": csrf(client, path)})
-    return path
+    return f"/events/{import_event(client, CROWD_CSV.encode())}"
 
 
 def _session(client, event, kind="tables", **fields):
