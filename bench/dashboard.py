@@ -39,7 +39,6 @@ import re
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,14 +46,11 @@ from sqlalchemy import insert
 from starlette.testclient import TestClient
 
 from touchpoints.settings import Settings
-from touchpoints.storage import plans
-from touchpoints.storage import repository as repo
 from touchpoints.storage.database import open_database
-from touchpoints.storage.schema import ConfirmationRow, PlanRow, SeatRow
+from touchpoints.storage.schema import ConfirmationRow
 from touchpoints.web.app import create_app
-from web import synthetic_event
+from web import EMAIL, PASSWORD, scratch_postgres, seed_event
 
-EMAIL, PASSWORD = "bench@example.org", "bench password"
 START = datetime.datetime(2025, 5, 1, 8, 0, tzinfo=datetime.UTC)
 
 
@@ -63,26 +59,8 @@ def seed(url: str, attendees: int, touchpoints: int, *, size: int = 8, rounds: i
     rng = random.Random(11)
     factory = open_database(url)
     with factory.begin() as db:
-        organizer = repo.create_organizer(db, EMAIL, PASSWORD)
-        event = repo.create_event(db, organizer.id, f"Bench {attendees}")
-        rows = repo.add_attendees(db, event, synthetic_event(attendees))
+        event, rows = seed_event(db, attendees, rounds=rounds, size=size, seed=11)
         ids = [row.id for row in rows]
-        session = plans.create_session(
-            db, event, name="Breakfast", kind="tables", table_size=size, rounds=rounds, time_limit=1
-        )
-        plan = PlanRow(session_id=session.id, status="published", stage="done", progress=1.0)
-        db.add(plan)
-        db.flush()
-        for round_ in range(1, rounds + 1):
-            order = ids[:]
-            rng.shuffle(order)
-            db.execute(
-                insert(SeatRow),
-                [
-                    {"plan_id": plan.id, "round": round_, "table": i // size + 1, "attendee_id": a}
-                    for i, a in enumerate(order)
-                ],
-            )
         social = ids[: int(len(ids) * 0.95)]
         pairs: set[tuple[int, int]] = set()
         while len(pairs) < touchpoints:
@@ -206,20 +184,8 @@ def main() -> None:
     if opts.backend in ("postgresql", "both"):
         if not opts.postgres_url:
             raise SystemExit("PostgreSQL: give --postgres-url, or run via bash scripts/test")
-        import psycopg
-        from sqlalchemy.engine import make_url
-
-        server = make_url(opts.postgres_url)
-        admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
-        name = f"tp_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-        try:
-            url = server.set(drivername="postgresql+psycopg", database=name)
-            results += bench("postgresql", url.render_as_string(hide_password=False), opts)
-        finally:
-            with psycopg.connect(admin, autocommit=True) as c:
-                c.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        with scratch_postgres(opts.postgres_url) as url:
+            results += bench("postgresql", url, opts)
     print(f"\n{opts.attendees} attendees, {opts.touchpoints} touchpoints; warm = median of "
           f"{opts.repeat}\n")  # fmt: skip
     print("| backend | page | cold (first request) | warm (median) | size |")

@@ -44,6 +44,11 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from touchpoints.core.model import Attendee
 from touchpoints.demo import DEMO_FILENAME, demo_event_bytes
@@ -51,7 +56,7 @@ from touchpoints.files.registrations import read_registrations
 from touchpoints.storage import plans
 from touchpoints.storage import repository as repo
 from touchpoints.storage.database import open_database
-from touchpoints.storage.schema import PlanRow, SeatRow
+from touchpoints.storage.schema import AttendeeRow, EventRow, PlanRow, SeatRow
 
 CITIES = (
     "Berlin", "Lisbon", "Nairobi", "Lagos", "Austin", "Toronto",
@@ -96,31 +101,65 @@ def synthetic_event(n: int, seed: int = 7) -> list[Attendee]:
     return people
 
 
-def seed(url: str, n: int, rounds: int = 2, size: int = 8) -> list[str]:
-    """Store the event with a published plan (``rounds`` rounds of random tables of
-    ``size``, so every page shows tablemates); the attendees' personal tokens."""
+#: The organizer who owns the benchmarks' events.
+EMAIL, PASSWORD = "bench@example.org", "bench password"
+
+
+def seed_event(
+    db: Session, n: int, *, rounds: int = 2, size: int = 8, seed: int = 3
+) -> tuple[EventRow, list[AttendeeRow]]:
+    """Store a synthetic event of ``n`` attendees with a published plan (``rounds``
+    rounds of random tables of ``size``, so every page shows tablemates)."""
+    organizer = repo.create_organizer(db, EMAIL, PASSWORD)
+    event = repo.create_event(db, organizer.id, f"Bench {n}")
+    rows = repo.add_attendees(db, event, synthetic_event(n))
+    session = plans.create_session(
+        db, event, name="Breakfast", kind="tables", table_size=size, rounds=rounds, time_limit=1
+    )
+    plan = PlanRow(session_id=session.id, status="published", stage="done", progress=1.0)
+    db.add(plan)
+    db.flush()
+    shuffle = random.Random(seed)
+    for round_ in range(1, rounds + 1):
+        order = [row.id for row in rows]
+        shuffle.shuffle(order)
+        db.execute(
+            insert(SeatRow),
+            [
+                {"plan_id": plan.id, "round": round_, "table": i // size + 1, "attendee_id": a}
+                for i, a in enumerate(order)
+            ],
+        )
+    return event, rows
+
+
+def seed(url: str, n: int) -> list[str]:
+    """Store the event (:func:`seed_event`); the attendees' personal tokens."""
     factory = open_database(url)
     with factory.begin() as db:
-        organizer = repo.create_organizer(db, "bench@example.org", "bench password")
-        event = repo.create_event(db, organizer.id, f"Bench {n}")
-        rows = repo.add_attendees(db, event, synthetic_event(n))
-        tokens = [row.token for row in rows]
-        session = plans.create_session(
-            db, event, name="Breakfast", kind="tables", table_size=size, rounds=rounds, time_limit=1
-        )
-        plan = PlanRow(session_id=session.id, status="published")
-        db.add(plan)
-        db.flush()
-        shuffle = random.Random(3)
-        for round_ in range(1, rounds + 1):
-            order = [row.id for row in rows]
-            shuffle.shuffle(order)
-            db.add_all(
-                SeatRow(plan_id=plan.id, round=round_, table=i // size + 1, attendee_id=row_id)
-                for i, row_id in enumerate(order)
-            )
+        tokens = [row.token for row in seed_event(db, n)[1]]
     factory.kw["bind"].dispose()
     return tokens
+
+
+@contextmanager
+def scratch_postgres(server_url: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of ``server_url``: its URL
+    (dropped afterwards)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    server = make_url(server_url)
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    name = f"tp_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    try:
+        url = server.set(drivername="postgresql+psycopg", database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as c:
+            c.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
 
 
 def free_port() -> int:
@@ -234,20 +273,8 @@ def main() -> None:
     if opts.backend in ("postgresql", "both"):
         if not opts.postgres_url:
             sys.exit("PostgreSQL: give --postgres-url, or run via bash scripts/test")
-        import psycopg
-        from sqlalchemy.engine import make_url
-
-        server = make_url(opts.postgres_url)
-        admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
-        name = f"tp_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-        try:
-            url = server.set(drivername="postgresql+psycopg", database=name)
-            results.append(bench("postgresql", url.render_as_string(hide_password=False), opts))
-        finally:
-            with psycopg.connect(admin, autocommit=True) as c:
-                c.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        with scratch_postgres(opts.postgres_url) as url:
+            results.append(bench("postgresql", url, opts))
     print("\n| backend | first page | paced: req/s | p50 | p99 | saturated: req/s | p50 | p99 |")
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
