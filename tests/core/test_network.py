@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from touchpoints.core.network import (
     SeatChoice,
+    SwapChoice,
     Tie,
     TieKinds,
     cliques,
@@ -16,6 +17,7 @@ from touchpoints.core.network import (
     layout,
     over_time,
     seat_beside,
+    swap_partner,
     tie_kinds,
     topics_sparked,
     touchpoints_per_attendee,
@@ -308,3 +310,85 @@ def test_seat_beside_takes_the_table_sizes_given():
     choice = seat_beside("ann", ["bo", "di"], SEATING, capacity=3, sizes={1: 3, 2: 1})
 
     assert choice == SeatChoice("di", 2, already=False, size_after=2)
+
+
+# --- swap_partner: "seat them better" at a full table ----------------------------------
+
+#: Ann (table 0, with Ed and Gus) is to sit beside Bo at the full table 1.
+SWAP_SEATING = {"ann": 0, "ed": 0, "gus": 0, "bo": 1, "cy": 1, "di": 1}
+
+
+def _values(shared):
+    def value(a, b):
+        return shared.get((a, b), shared.get((b, a), 0.0))
+
+    return value
+
+
+def test_swap_partner_takes_the_tablemate_with_the_strongest_hook_at_the_movers_table():
+    value = _values({("ann", "bo"): 1.0, ("cy", "ed"): 0.4, ("di", "gus"): 0.7, ("di", "ed"): 0.2})
+
+    choice = swap_partner("ann", "bo", SWAP_SEATING, value, hook=0.1)
+
+    assert choice == SwapChoice("di", "gus", 0.7, hooks_lost=0, loss=-0.7)
+
+
+def test_swap_partner_never_takes_the_person_to_sit_beside():
+    value = _values({("ann", "bo"): 1.0, ("bo", "ed"): 1.0, ("cy", "gus"): 0.3})
+
+    choice = swap_partner("ann", "bo", SWAP_SEATING, value, hook=0.1)
+
+    assert choice is not None
+    assert (choice.other, choice.beside) == ("cy", "gus")
+
+
+def test_swap_partner_leaves_out_who_would_lose_their_hook():
+    # Cy keeps a hook only with Di; at Ann's table Cy shares too little.
+    value = _values({("ann", "bo"): 1.0, ("cy", "di"): 0.9, ("cy", "ed"): 0.05})
+
+    assert swap_partner("ann", "bo", SWAP_SEATING, value, hook=0.1) is None
+
+
+def test_swap_partner_prefers_a_swap_that_leaves_the_others_their_hooks():
+    # Di would share more with Gus, but Bo's only hook is Di (Ann, who is to sit beside
+    # Cy, shares nothing with Bo); Di keeps a hook with Cy when Bo leaves.
+    value = _values(
+        {
+            ("ann", "cy"): 1.0,
+            ("bo", "di"): 0.6,
+            ("cy", "di"): 0.2,
+            ("di", "gus"): 0.9,
+            ("bo", "ed"): 0.3,
+        }
+    )
+
+    choice = swap_partner("ann", "cy", SWAP_SEATING, value, hook=0.1)
+
+    assert choice == SwapChoice("bo", "ed", 0.3, hooks_lost=0, loss=pytest.approx(0.3))
+
+
+def test_swap_partner_breaks_a_tie_by_the_smallest_loss_then_seating_order():
+    value = _values({("ann", "bo"): 1.0, ("cy", "gus"): 0.5, ("di", "ed"): 0.5, ("cy", "bo"): 0.8})
+
+    choice = swap_partner("ann", "bo", SWAP_SEATING, value, hook=0.1)
+    level = swap_partner(
+        "ann", "bo", SWAP_SEATING, _values({("cy", "ed"): 0.5, ("di", "gus"): 0.5}), hook=0.1
+    )
+
+    assert getattr(choice, "other", None) == "di"  # Cy would lose 0.3 of 0.8 with Bo
+    assert getattr(level, "other", None) == "cy"
+
+
+def test_swap_partner_needs_two_seats_at_two_tables():
+    value = _values({("cy", "ed"): 0.9})
+
+    assert swap_partner("zed", "bo", SWAP_SEATING, value, hook=0.1) is None
+    assert swap_partner("ann", "bo", SWAP_SEATING | {"ann": -1}, value, hook=0.1) is None
+    assert swap_partner("ann", "bo", SWAP_SEATING | {"bo": 0}, value, hook=0.1) is None
+    assert swap_partner("ann", "zed", SWAP_SEATING, value, hook=0.1) is None
+
+
+def test_swap_partner_from_a_table_of_one_gives_no_hook():
+    value = _values({("cy", "ann"): 0.9})
+
+    assert swap_partner("ann", "bo", {"ann": 0, "bo": 1, "cy": 1}, value, hook=0.1) is None

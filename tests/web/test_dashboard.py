@@ -5,6 +5,7 @@ import datetime
 import io
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 import pytest
 from sqlalchemy import select, update
@@ -51,12 +52,18 @@ def _people(app, event_id):
         return {row.name.split()[0]: row.id for row in rows}
 
 
-def _publish(app, event_id, ids, rounds=(ROUND_1, ROUND_2)):
-    """A published tables plan (tables of 4) with the given seats."""
+def _publish(app, event_id, ids, rounds=(ROUND_1, ROUND_2), table_size=4):
+    """A published tables plan (tables of 4 unless told) with the given seats."""
     with app.state.db.begin() as db:
         event = db.get(EventRow, event_id)
         session = store.create_session(
-            db, event, name="Breakfast tables", kind="tables", table_size=4, rounds=2, time_limit=1
+            db,
+            event,
+            name="Breakfast tables",
+            kind="tables",
+            table_size=table_size,
+            rounds=2,
+            time_limit=1,
         )
         plan = PlanRow(session_id=session.id, status="ready", stage="done", progress=1.0)
         db.add(plan)
@@ -222,6 +229,73 @@ def test_seat_better_moves_the_person_beside_their_suggestion(client, app, event
     assert _seat(app, plan_id, ids["Gus"], 2) == 3
     assert _seat(app, plan_id, ids["Gus"], 1) == 3  # other rounds stay as they were
     assert "now sits at" not in client.get(f"{path}/dashboard").text  # said once
+
+
+#: Round 2 of a full event (tables of 3): Gus (table 1, with Bo and Uma) has no hook;
+#: his best person to meet, Flo, sits at table 2 with Ed, who shares hiking with Bo.
+FULL_ROUND_2 = [3, 1, 3, 3, 2, 2, 1, 2, 1]
+#: The same, but nobody at Flo's table (Di, Hana) shares anything with Bo or Uma.
+NO_SWAP_ROUND_2 = [3, 1, 3, 2, 3, 2, 1, 2, 1]
+
+
+def _full_event(client, app, round_2):
+    path, event_id = _import(client)
+    ids = _people(app, event_id)
+    _publish(app, event_id, ids, rounds=(ROUND_1, round_2), table_size=3)
+    _confirm(app, ids)
+    return path, ids
+
+
+def _sizes(app, plan_id, round_number):
+    with app.state.db() as db:
+        tables = db.scalars(
+            select(SeatRow.table).where(SeatRow.plan_id == plan_id, SeatRow.round == round_number)
+        )
+        return sorted(Counter(tables).values())
+
+
+def test_at_a_full_table_the_suggestion_is_a_swap_and_the_click_makes_it(client, app):
+    path, ids = _full_event(client, app, FULL_ROUND_2)
+    plan_id = _plan_id(app)
+
+    page = client.get(f"{path}/dashboard")
+    done = client.post(
+        f"{path}/dashboard/seat",
+        data={"attendee": str(ids["Gus"]), "round": "2", "csrf_token": csrf(client, path)},
+    )
+
+    gus = page.text.split(f'data-attendee="{ids["Gus"]}"')[1].split("</tr>")[0]
+    assert (
+        "Seat beside Flo Gray at table 2 (both into Python), swapping with Ed Fox, "
+        "who moves to table 1 beside Bo Chen: both into hiking." in gus
+    )
+    assert "then seats" not in page.text
+    assert done.status_code == 200
+    assert (
+        "Gus Hale now sits at table 2 in round 2 beside Flo Gray: both into Python; "
+        "Ed Fox moved to table 1 beside Bo Chen: both into hiking." in done.text
+    )
+    assert (_seat(app, plan_id, ids["Gus"], 2), _seat(app, plan_id, ids["Ed"], 2)) == (2, 1)
+    assert _sizes(app, plan_id, 2) == [3, 3, 3]
+    assert (_seat(app, plan_id, ids["Gus"], 1), _seat(app, plan_id, ids["Ed"], 1)) == (3, 2)
+
+
+def test_at_a_full_table_nobody_can_swap_with_the_table_takes_one_more(client, app):
+    path, ids = _full_event(client, app, NO_SWAP_ROUND_2)
+    plan_id = _plan_id(app)
+
+    page = client.get(f"{path}/dashboard")
+    done = client.post(
+        f"{path}/dashboard/seat",
+        data={"attendee": str(ids["Gus"]), "round": "2", "csrf_token": csrf(client, path)},
+    )
+
+    gus = page.text.split(f'data-attendee="{ids["Gus"]}"')[1].split("</tr>")[0]
+    assert "Seat beside Flo Gray at table 2: both into Python (table 2 then seats 4)." in gus
+    assert "swapping" not in gus
+    assert "Gus Hale now sits at table 2 in round 2 beside Flo Gray: both into Python." in done.text
+    assert _seat(app, plan_id, ids["Gus"], 2) == 2
+    assert _sizes(app, plan_id, 2) == [2, 3, 4]
 
 
 def test_seat_better_refuses_a_person_with_nowhere_better(client, app, event):

@@ -4,6 +4,7 @@ import dataclasses
 import io
 import threading
 import time
+from collections import Counter
 
 import pytest
 from sqlalchemy import select
@@ -178,6 +179,87 @@ def test_moving_a_person_changes_their_seat_and_the_metrics(factory):
 
     assert _seats(factory, plan_id)[(1, 1)] == target
     assert _plan(factory, plan_id).metrics != before
+
+
+def _swap(factory, event_id, plan_id, **where):
+    with factory.begin() as db:
+        event = repo.event_of(db, 1, event_id)
+        plan, session = store.plan_of(db, event, plan_id)
+        return planning.swap_seats(db, plan, session, CrowdCache().crowd(db, event_id), **where)
+
+
+def _apart(seats, round_number):
+    """Two attendees (row ids) at different tables in the round."""
+    first = seats[(round_number, 1)]
+    other = next(p for (r, p), t in sorted(seats.items()) if r == round_number and t != first)
+    return 1, other
+
+
+def test_swapping_two_people_trades_their_tables_and_measures_the_plan_again(factory):
+    event_id = _event(factory)
+    plan_id = _planned(factory, _session(factory, event_id))
+    seats = _seats(factory, plan_id)
+    a, b = _apart(seats, 2)
+    sizes = Counter(t for (r, _), t in seats.items() if r == 2)
+    before = _plan(factory, plan_id).metrics
+
+    tables = _swap(factory, event_id, plan_id, round_number=2, a=a, b=b)
+
+    after = _seats(factory, plan_id)
+    assert tables == (seats[(2, b)], seats[(2, a)])
+    assert (after[(2, a)], after[(2, b)]) == (seats[(2, b)], seats[(2, a)])
+    assert {k: v for k, v in after.items() if k not in {(2, a), (2, b)}} == {
+        k: v for k, v in seats.items() if k not in {(2, a), (2, b)}
+    }
+    assert Counter(t for (r, _), t in after.items() if r == 2) == sizes
+    assert _plan(factory, plan_id).metrics != before
+
+
+def test_a_swap_counts_the_seating_rules_it_breaks(factory):
+    event_id = _event(factory)
+    session_id = _session(factory, event_id)
+    plan_id = _planned(factory, session_id)
+    seats = _seats(factory, plan_id)
+    a, b = _apart(seats, 1)
+    with factory.begin() as db:  # Ann is pinned to her table in every round
+        session = store.session_of(db, repo.event_of(db, 1, event_id), session_id)
+        rules = f"rule,attendees,table,tags\npin,ann@x.org,{seats[(1, a)]},\n"
+        store.set_session_rules(db, session, rules, "rules.csv")
+
+    _swap(factory, event_id, plan_id, round_number=1, a=a, b=b)
+
+    broken = 1 + (seats[(2, a)] != seats[(1, a)])  # round 1 now; round 2 as it was
+    assert _plan(factory, plan_id).metrics["rule_violations"] == broken
+
+
+@pytest.mark.parametrize(
+    ("where", "error", "message"),
+    [
+        ({"round_number": 3}, TouchpointsError, "there is no round 3"),
+        ({"b": 1}, TouchpointsError, "choose two different people to swap"),
+        ({"b": 999}, NotFoundError, "no such attendee"),
+        ({"b": "same table"}, TouchpointsError, "both sit at table"),
+        ({"b": "no seat"}, TouchpointsError, "has no seat in round 1 to swap"),
+    ],
+)
+def test_a_swap_that_cannot_be_made_is_refused_and_changes_nothing(factory, where, error, message):
+    event_id = _event(factory)
+    plan_id = _planned(factory, _session(factory, event_id))
+    seats = _seats(factory, plan_id)
+    where = dict(where)  # the parameter is shared by both backends' runs
+    if where.get("b") == "same table":
+        where["b"] = next(
+            p for (r, p), t in seats.items() if r == 1 and p != 1 and t == seats[(1, 1)]
+        )
+    if where.get("b") == "no seat":
+        with factory.begin() as db:
+            event = repo.event_of(db, 1, event_id)
+            where["b"] = store.add_walk_in(db, event, "Zoe Walker", "chess; jazz")
+
+    with pytest.raises(error, match=message):
+        _swap(factory, event_id, plan_id, **{"round_number": 1, "a": 1, "b": 2} | where)
+
+    assert _seats(factory, plan_id) == seats
 
 
 def test_repair_seats_a_walk_in_and_lets_a_no_show_go(factory):

@@ -131,6 +131,58 @@ def test_moving_a_person_changes_their_table_and_the_shown_metrics(client):
     assert _metrics(after) != _metrics(before)
 
 
+def _row_ids(app):
+    with app.state.db() as db:
+        return {a.name: a.id for a in db.scalars(select(AttendeeRow))}
+
+
+def test_swapping_two_people_trades_their_tables_and_updates_the_metrics(client, app):
+    event = _event_with_crowd(client)
+    plan = _plan(client, _session(client, event))
+    before = client.get(plan)
+    tables = _tables_by_name(app, plan)[1]
+    other = next(name for name, table in tables.items() if table != tables["Ann Archer"])
+    ids = _row_ids(app)
+
+    after = _post(client, f"{plan}/swap", plan, attendee="1", other=str(ids[other]), round="1")
+
+    swapped = _tables_by_name(app, plan)
+    assert after.status_code == 200
+    assert after.url.path == plan
+    assert (swapped[1]["Ann Archer"], swapped[1][other]) == (tables[other], tables["Ann Archer"])
+    assert sorted(swapped[1].values()) == sorted(tables.values())  # no table grows
+    assert _metrics(after) != _metrics(before)
+    assert 'action="' + f'{plan}/swap"' in before.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"other": "1"}, "choose two different people to swap"),
+        ({"other": "someone"}, "Swap with: expected a number, got &#39;someone&#39;"),
+        ({"round": "3"}, "there is no round 3"),
+        ({"other": "tablemate"}, "both sit at table"),
+    ],
+)
+def test_a_swap_that_cannot_be_made_is_refused_with_a_clear_message(client, app, fields, message):
+    event = _event_with_crowd(client)
+    plan = _plan(client, _session(client, event))
+    tables = _tables_by_name(app, plan)
+    if fields.get("other") == "tablemate":
+        mate = next(
+            n for n, t in tables[1].items() if t == tables[1]["Ann Archer"] and n != "Ann Archer"
+        )
+        fields = {"other": str(_row_ids(app)[mate])}
+
+    refused = _post(
+        client, f"{plan}/swap", plan, **{"attendee": "1", "other": "2", "round": "1"} | fields
+    )
+
+    assert refused.status_code == 400
+    assert message in refused.text
+    assert _tables_by_name(app, plan) == tables
+
+
 def test_publishing_retires_the_plan_published_before(client):
     event = _event_with_crowd(client)
     session = _session(client, event)
@@ -253,6 +305,7 @@ def _plan_urls(event, session, plan):
         ("get", plan, {}),
         ("get", f"{plan}/progress", {}),
         ("post", f"{plan}/move", {"attendee": "1", "round": "1", "table": "1"}),
+        ("post", f"{plan}/swap", {"attendee": "1", "other": "2", "round": "1"}),
         ("post", f"{plan}/publish", {}),
         ("post", f"{plan}/stop", {}),
         ("get", f"{plan}/cards", {}),

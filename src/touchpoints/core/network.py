@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import rustworkx as rx
@@ -22,6 +22,7 @@ import rustworkx as rx
 __all__ = [
     "Bucket",
     "SeatChoice",
+    "SwapChoice",
     "Tie",
     "TieKinds",
     "cliques",
@@ -30,6 +31,7 @@ __all__ = [
     "layout",
     "over_time",
     "seat_beside",
+    "swap_partner",
     "tie_kinds",
     "topics_sparked",
     "touchpoints_per_attendee",
@@ -355,6 +357,96 @@ def seat_beside(
         if fallback is None:
             fallback = choice
     return fallback
+
+
+@dataclass(frozen=True, slots=True)
+class SwapChoice:
+    """Who trades seats with someone moving to a full table: ``other`` leaves that
+    table for the mover's own, where they sit beside ``beside``."""
+
+    #: Who moves out of the full table (to the mover's table).
+    other: str
+    #: Their best tablemate at the mover's table (the hook they get there).
+    beside: str
+    #: What ``other`` and ``beside`` share (at least the hook threshold).
+    value: float
+    #: Others at the two tables who have a hook now and none after the swap.
+    hooks_lost: int
+    #: How much weaker ``other``'s best hook gets (negative: stronger).
+    loss: float
+
+
+def swap_partner(
+    person: str,
+    beside: str,
+    seating: Mapping[str, int],
+    value: Callable[[str, str], float],
+    *,
+    hook: float,
+) -> SwapChoice | None:
+    """Who at ``beside``'s table (full) should trade seats with ``person``, so that
+    ``person`` sits beside ``beside`` and no table grows (the dashboard's "seat them
+    better" when the table is full).
+
+    ``seating`` maps people to their table in the round (absent or negative: no seat;
+    only the two tables are needed); ``value(a, b)`` is what two people share, and a
+    pair sharing at least ``hook`` is a hook. A tablemate of ``beside`` may swap when
+    they have a hook at ``person``'s table (keep one, or gain one). Of those, the
+    choice makes the fewest others at the two tables lose their hook, then gives the
+    strongest hook there, then the smallest loss against the hook they have now, then
+    comes first in ``seating``. None when nobody may swap, ``person`` or ``beside``
+    has no seat, or they already share a table.
+
+    Examples
+    --------
+    Ann joins Bo's full table; Di would share more with Ed than Cy would, but Fay
+    would lose her only hook when Di leaves:
+
+    >>> seating = {"ann": 0, "ed": 0, "bo": 1, "cy": 1, "di": 1, "fay": 1}
+    >>> shared = {("ann", "bo"): 1.0, ("cy", "ed"): 0.5, ("di", "ed"): 0.8, ("di", "fay"): 0.6}
+    >>> def value(a, b):
+    ...     return shared.get((a, b), shared.get((b, a), 0.0))
+    >>> swap_partner("ann", "bo", seating, value, hook=0.1)
+    SwapChoice(other='cy', beside='ed', value=0.5, hooks_lost=0, loss=-0.5)
+    >>> swap_partner("ann", "bo", {**seating, "ed": 2}, value, hook=0.1) is None
+    True
+    """
+    own, table = seating.get(person, -1), seating.get(beside, -1)
+    if own < 0 or table < 0 or own == table:
+        return None
+    here = [p for p, t in seating.items() if t == own]
+    there = [p for p, t in seating.items() if t == table]
+
+    def best(who: str, members: Sequence[str]) -> tuple[float, str | None]:
+        found: tuple[float, str | None] = (0.0, None)
+        for other in members:
+            if other != who and (shared := value(who, other)) > found[0]:
+                found = (shared, other)
+        return found
+
+    now = {p: best(p, here)[0] for p in here} | {p: best(p, there)[0] for p in there}
+    stays = [p for p in here if p != person]
+    found: tuple[tuple[int, float, float, int], SwapChoice] | None = None
+    for order, other in enumerate(there):
+        if other == beside:
+            continue
+        after, partner = best(other, stays)
+        if partner is None or after < hook:
+            continue
+        before = now[other]
+        here_after = [*stays, other]
+        there_after = [*(p for p in there if p != other), person]
+        lost = sum(
+            1
+            for members in (here_after, there_after)
+            for p in members
+            if p not in (person, other) and now[p] >= hook and best(p, members)[0] < hook
+        )
+        choice = SwapChoice(other, partner, after, lost, before - after)
+        key = (lost, -after, before - after, order)
+        if found is None or key < found[0]:
+            found = (key, choice)
+    return found[1] if found is not None else None
 
 
 def layout(

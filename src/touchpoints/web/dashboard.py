@@ -14,7 +14,11 @@ suggests a seat: in the event's latest session of tables with a published plan, 
 the round the organizer picks (round 2 by default when there are two or more, else
 round 1), beside the person's best person to meet who has a seat in that round
 (:func:`~touchpoints.core.network.seat_beside`); one click applies it with
-:func:`touchpoints.web.planning.move_seat`.
+:func:`touchpoints.web.planning.move_seat`. When that table is already full, the
+suggestion is a swap instead: the person trades seats with the tablemate who has a hook
+at their table (:func:`~touchpoints.core.network.swap_partner`, applied with
+:func:`touchpoints.web.planning.swap_seats`); only when nobody there has one does the
+table seat one more than the session's table size.
 
 The network picture's layout takes a second or two for thousands of people, so it is
 kept per event, attendee version and number of touchpoints (:class:`LayoutCache`):
@@ -45,6 +49,7 @@ from touchpoints.core.network import (
     layout,
     over_time,
     seat_beside,
+    swap_partner,
     tie_kinds,
     topics_sparked,
     touchpoints_per_attendee,
@@ -65,6 +70,7 @@ __all__ = [
     "LayoutCache",
     "Network",
     "Suggestion",
+    "Swap",
     "Target",
     "dashboard",
     "event_network",
@@ -173,6 +179,10 @@ class Target:
             for table, members in tables_of(seating).items()
         }
 
+    def at_table(self, table: int) -> list[int]:
+        """The positions seated at ``table`` in the target round."""
+        return self._tables.get((self.round - 1, table), [])
+
     def tablemates(self, crowd: Crowd, person: str) -> set[str]:
         """Who sits with ``person`` in the plan's other rounds."""
         i = crowd.index[int(person)]
@@ -260,6 +270,21 @@ def shared_point(ground: CommonGround) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Swap:
+    """The tablemate who trades seats with an isolated person, so that no table grows:
+    they move to the person's table, beside someone they share a point with."""
+
+    #: Their attendee id and name.
+    person: str
+    name: str
+    #: The table they move to (the isolated person's, from 1), whom they sit beside
+    #: there and what the two share.
+    table: int
+    beside: str
+    shared: str
+
+
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     """Where to seat one isolated person in the target round, or why nowhere."""
 
@@ -273,6 +298,8 @@ class Suggestion:
     already: bool = False
     #: People at that table once they sit there, over the session's table size.
     crowded: int = 0
+    #: Who trades seats with them, where that table is full already.
+    swap: Swap | None = None
     #: Why there is no suggestion.
     reason: str | None = None
 
@@ -284,6 +311,12 @@ class Suggestion:
         where = f"{self.beside} at table {self.table}: {self.shared}"
         if self.already:
             return f"Already sits beside {where}. Introduce them."
+        if self.swap is not None:
+            s = self.swap
+            return (
+                f"Seat beside {self.beside} at table {self.table} ({self.shared}), swapping "
+                f"with {s.name}, who moves to table {s.table} beside {s.beside}: {s.shared}."
+            )
         crowded = f" (table {self.table} then seats {self.crowded})" if self.crowded else ""
         return f"Seat beside {where}{crowded}."
 
@@ -312,6 +345,8 @@ def _suggestion(
         return Suggestion(
             person, name, reason="none of their best people to meet is free to sit with them"
         )
+    crowded = choice.size_after if choice.size_after > capacity else 0
+    swap = _swap(crowd, target, person, choice.beside) if crowded else None
     return Suggestion(
         person,
         name,
@@ -319,7 +354,41 @@ def _suggestion(
         table=choice.table + 1,
         shared=shared_point(grounds[choice.beside]),
         already=choice.already,
-        crowded=choice.size_after if choice.size_after > capacity else 0,
+        crowded=crowded if swap is None else 0,
+        swap=swap,
+    )
+
+
+def _swap(crowd: Crowd, target: Target, person: str, beside: str) -> Swap | None:
+    """Who at ``beside``'s (full) table trades seats with ``person`` in the target
+    round, so that both have a hook and no table grows; None when nobody there has a
+    hook at ``person``'s table (or ``person`` has no seat)."""
+    i, j = crowd.index[int(person)], crowd.index[int(beside)]
+    seating = target.seating
+    if seating[i] < 0:
+        return None
+    members = [*target.at_table(seating[i]), *target.at_table(seating[j])]
+    ids = [crowd.attendees[p].id for p in members]
+    rows, cols = np.triu_indices(len(members), k=1)
+    positions = np.array(members, dtype=np.int64)
+    weight = pair_values_at(crowd.vocabulary, positions[rows], positions[cols])
+    pairs = zip(rows.tolist(), cols.tolist(), weight.tolist(), strict=True)
+    shared: dict[tuple[str, str], float] = {(ids[a], ids[b]): w for a, b, w in pairs}
+
+    def value(a: str, b: str) -> float:
+        return shared.get((a, b), shared.get((b, a), 0.0))
+
+    seats = {who: seating[p] for who, p in zip(ids, members, strict=True)}
+    found = swap_partner(person, beside, seats, value, hook=HOOK_MIN)
+    if found is None:
+        return None
+    ground = crowd.ground(found.other, found.beside)
+    return Swap(
+        found.other,
+        crowd.name_of(found.other),
+        table=seating[i] + 1,
+        beside=crowd.name_of(found.beside),
+        shared=shared_point(ground) if ground is not None else "a shared point",
     )
 
 
@@ -327,7 +396,8 @@ def seat_better(
     db: Session, network: Network, target: Target, attendee_id: int
 ) -> tuple[Suggestion, str]:
     """Apply the suggestion for one attendee: seat them beside their best person to
-    meet in the target round. The suggestion, and what was done in words."""
+    meet in the target round (trading seats with the suggested tablemate there when
+    the table is full). The suggestion, and what was done in words."""
     crowd = network.crowd
     if attendee_id not in crowd.index:
         raise NotFoundError("no such attendee at this event")
@@ -341,6 +411,22 @@ def seat_better(
             f"{found.name} already sits beside {found.beside} at table {found.table} "
             f"in round {target.round}: nothing to move"
         )
+    done = (
+        f"{found.name} now sits at table {found.table} in round {target.round} "
+        f"beside {found.beside}: {found.shared}"
+    )
+    if found.swap is not None:
+        s = found.swap
+        planning.swap_seats(
+            db,
+            target.plan,
+            target.session,
+            crowd,
+            round_number=target.round,
+            a=attendee_id,
+            b=int(s.person),
+        )
+        return found, f"{done}; {s.name} moved to table {s.table} beside {s.beside}: {s.shared}."
     planning.move_seat(
         db,
         target.plan,
@@ -350,11 +436,7 @@ def seat_better(
         attendee_id=attendee_id,
         table=found.table,
     )
-    done = (
-        f"{found.name} now sits at table {found.table} in round {target.round} "
-        f"beside {found.beside}: {found.shared}."
-    )
-    return found, done
+    return found, f"{done}."
 
 
 # --- the page -------------------------------------------------------------------------

@@ -50,7 +50,7 @@ from touchpoints.storage.schema import PlanRow, SeatRow, SessionRow
 from touchpoints.storage.touchpoints import event_confirmations
 from touchpoints.web.crowds import Crowd, CrowdCache
 
-__all__ = ["cards", "move_seat", "repair_plan_round", "run_plan"]
+__all__ = ["cards", "move_seat", "repair_plan_round", "run_plan", "swap_seats"]
 
 log = logging.getLogger(__name__)
 
@@ -277,10 +277,7 @@ def move_seat(
 ) -> None:
     """Seat one attendee at ``table`` (from 1) in one round, by hand; the plan's
     metrics are measured again."""
-    if plan.status not in store.FINISHED:
-        raise TouchpointsError(f"this plan is {plan.status}: only a finished plan can change")
-    if not 1 <= round_number <= session.rounds:
-        raise TouchpointsError(f"there is no round {round_number}")
+    _check_change(plan, session, round_number)
     person = crowd.index.get(attendee_id)
     if person is None:
         raise NotFoundError("no such attendee at this event")
@@ -289,6 +286,71 @@ def move_seat(
     if not 1 <= table <= tables + 1:
         raise TouchpointsError(f"choose a table from 1 to {tables + 1}")
     seatings[round_number - 1][person] = table - 1
+    _save_change(db, plan, session, crowd, seatings, round_number)
+
+
+def swap_seats(
+    db: Session,
+    plan: PlanRow,
+    session: SessionRow,
+    crowd: Crowd,
+    *,
+    round_number: int,
+    a: int,
+    b: int,
+) -> tuple[int, int]:
+    """Two attendees (row ids ``a`` and ``b``), each with a seat in the round, trade
+    tables in that round, by hand: no table grows. The plan's metrics are measured
+    again. Their tables (from 1) after the swap, ``a``'s first.
+
+    Raises
+    ------
+    NotFoundError
+        Either is not an attendee of this event.
+    TouchpointsError
+        The plan is not finished, there is no such round, ``a`` and ``b`` are the
+        same person, either has no seat in the round, or both sit at one table.
+    """
+    _check_change(plan, session, round_number)
+    first, second = crowd.index.get(a), crowd.index.get(b)
+    if first is None or second is None:
+        raise NotFoundError("no such attendee at this event")
+    if first == second:
+        raise TouchpointsError("choose two different people to swap")
+    seatings = store.plan_rounds(db, plan, crowd.index, session.rounds)
+    seating = seatings[round_number - 1]
+    for person in (first, second):
+        if seating[person] < 0:
+            name = crowd.attendees[person].name
+            raise TouchpointsError(f"{name} has no seat in round {round_number} to swap")
+    if seating[first] == seating[second]:
+        raise TouchpointsError(
+            f"{crowd.attendees[first].name} and {crowd.attendees[second].name} both sit at "
+            f"table {seating[first] + 1} in round {round_number}: nothing to swap"
+        )
+    seating[first], seating[second] = seating[second], seating[first]
+    _save_change(db, plan, session, crowd, seatings, round_number)
+    return seating[first] + 1, seating[second] + 1
+
+
+def _check_change(plan: PlanRow, session: SessionRow, round_number: int) -> None:
+    """Refuse a change by hand to a plan that is not finished, or to no round of it."""
+    if plan.status not in store.FINISHED:
+        raise TouchpointsError(f"this plan is {plan.status}: only a finished plan can change")
+    if not 1 <= round_number <= session.rounds:
+        raise TouchpointsError(f"there is no round {round_number}")
+
+
+def _save_change(
+    db: Session,
+    plan: PlanRow,
+    session: SessionRow,
+    crowd: Crowd,
+    seatings: Sequence[Sequence[int]],
+    round_number: int,
+) -> None:
+    """Store one changed round and measure the plan again (the session's rules
+    counted)."""
     store.save_round(db, plan.id, crowd.row_ids, round_number, seatings[round_number - 1])
     rules = _rules_now(session, crowd, seatings)
     plan.metrics = _metrics_json(_measure(crowd, seatings, session.table_size, rules))

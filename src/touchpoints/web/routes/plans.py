@@ -1,5 +1,5 @@
 """Organizers' planning: sessions, plans made in the background with live progress,
-review, moves by hand, publishing, printed cards, and no-shows and walk-ins on the day.
+review, moves and swaps by hand, publishing, printed cards, and no-shows and walk-ins on the day.
 
 Every URL is under ``/events/{event_id}``, and every handler first finds the event
 among the logged-in organizer's own (another organizer's is a 404). Planning runs in
@@ -385,6 +385,28 @@ async def plan_move(request: Request) -> Response:
     return await run_in_threadpool(_move, request, me, form)
 
 
+def _swap(request: Request, me: int, form: FormData) -> Response:
+    round_number = _number(form, "round", int, "Round")
+    attendee = _number(form, "attendee", int, "Person")
+    other = _number(form, "other", int, "Swap with")
+    with request.app.state.db.begin() as db:
+        event = repo.event_of(db, me, _event_id(request))
+        plan, session = store.plan_of(db, event, int(request.path_params["plan_id"]))
+        crowd = crowds_of(request.app).crowd(db, event.id)
+        planning.swap_seats(
+            db, plan, session, crowd, round_number=round_number, a=attendee, b=other
+        )
+        url = _plan_url(event, plan)
+    return RedirectResponse(f"{url}#round-{round_number}", 303)
+
+
+async def plan_swap(request: Request) -> Response:
+    """Two people trade seats in one round, by hand (no table grows)."""
+    me = organizer_id(request)
+    form = await checked_form(request)
+    return await run_in_threadpool(_swap, request, me, form)
+
+
 async def plan_publish(request: Request) -> Response:
     me = organizer_id(request)
     await checked_form(request)
@@ -477,6 +499,7 @@ routes = [
     Route(_PLAN, plan_page),
     Route(f"{_PLAN}/progress", plan_progress),
     Route(f"{_PLAN}/move", plan_move, methods=["POST"]),
+    Route(f"{_PLAN}/swap", plan_swap, methods=["POST"]),
     Route(f"{_PLAN}/publish", plan_publish, methods=["POST"]),
     Route(f"{_PLAN}/stop", plan_stop, methods=["POST"]),
     Route(f"{_PLAN}/cards", plan_cards),
