@@ -341,6 +341,17 @@ def test_without_a_published_tables_plan_suggestions_are_off(client, app):
     assert "publish one to seat people better" in refused.text
 
 
+def test_the_network_picture_is_sent_compressed_when_the_browser_accepts_it(client, event):
+    path, _ = event
+    zipped = client.get(f"{path}/network.svg", headers={"Accept-Encoding": "gzip"})
+    plain = client.get(f"{path}/network.svg", headers={"Accept-Encoding": "identity"})
+
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert zipped.text == plain.text  # httpx unzips it
+    assert zipped.text.startswith("<svg")
+
+
 def test_network_svg_draws_one_circle_per_attendee(client, event):
     path, _ = event
 
