@@ -14,20 +14,11 @@ from sqlalchemy import event, func, select
 from starlette.testclient import TestClient
 
 from tests.web.conftest import csrf, sign_up
-from tests.web.test_attendee import import_event, people, publish
+from tests.web.test_attendee import CROWD, import_event, people, publish
 from touchpoints.storage.schema import AttendeeRow, ConfirmationRow
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 SCRIPT = "<script>alert(1)</script>"
-CROWD = (
-    b"Name,Email,Interests\n"
-    b'Ann Lee,ann@x.org,"sailing; chess"\n'
-    b'Bo Chen,bo@x.org,"sailing; jazz"\n'
-    b"Cy Diaz,cy@x.org,knitting\n"
-    b'Di Eze,di@x.org,"chess; jazz"\n'
-    b"Ed Fox,ed@x.org,opera\n"
-    b'Flo Gray,flo@x.org,"opera; chess"\n'
-)
 PHONE = "+44 20 7946 0958"
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import io
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -363,19 +364,26 @@ async def plan_progress(request: Request) -> Response:
     return response
 
 
-def _move(request: Request, me: int, form: FormData) -> Response:
-    round_number = _number(form, "round", int, "Round")
-    attendee = _number(form, "attendee", int, "Person")
-    table = _number(form, "table", int, "Table")
+def _reseat(
+    request: Request, me: int, round_number: int, change: Callable[..., object]
+) -> Response:
+    """Change seats of one round of this plan by hand (``change(db, plan, session,
+    crowd, round_number=...)``, in one transaction), then back to that round."""
     with request.app.state.db.begin() as db:
         event = repo.event_of(db, me, _event_id(request))
         plan, session = store.plan_of(db, event, int(request.path_params["plan_id"]))
         crowd = crowds_of(request.app).crowd(db, event.id)
-        planning.move_seat(
-            db, plan, session, crowd, round_number=round_number, attendee_id=attendee, table=table
-        )
+        change(db, plan, session, crowd, round_number=round_number)
         url = _plan_url(event, plan)
     return RedirectResponse(f"{url}#round-{round_number}", 303)
+
+
+def _move(request: Request, me: int, form: FormData) -> Response:
+    round_number = _number(form, "round", int, "Round")
+    attendee = _number(form, "attendee", int, "Person")
+    table = _number(form, "table", int, "Table")
+    move = partial(planning.move_seat, attendee_id=attendee, table=table)
+    return _reseat(request, me, round_number, move)
 
 
 async def plan_move(request: Request) -> Response:
@@ -389,15 +397,7 @@ def _swap(request: Request, me: int, form: FormData) -> Response:
     round_number = _number(form, "round", int, "Round")
     attendee = _number(form, "attendee", int, "Person")
     other = _number(form, "other", int, "Swap with")
-    with request.app.state.db.begin() as db:
-        event = repo.event_of(db, me, _event_id(request))
-        plan, session = store.plan_of(db, event, int(request.path_params["plan_id"]))
-        crowd = crowds_of(request.app).crowd(db, event.id)
-        planning.swap_seats(
-            db, plan, session, crowd, round_number=round_number, a=attendee, b=other
-        )
-        url = _plan_url(event, plan)
-    return RedirectResponse(f"{url}#round-{round_number}", 303)
+    return _reseat(request, me, round_number, partial(planning.swap_seats, a=attendee, b=other))
 
 
 async def plan_swap(request: Request) -> Response:
@@ -407,27 +407,25 @@ async def plan_swap(request: Request) -> Response:
     return await run_in_threadpool(_swap, request, me, form)
 
 
-async def plan_publish(request: Request) -> Response:
+async def _plan_action(request: Request, action: Callable[[Session, PlanRow], None]) -> Response:
+    """A button on the plan page: ``action(db, plan)`` in one transaction, then the page."""
     me = organizer_id(request)
     await checked_form(request)
     with request.app.state.db.begin() as db:
         event = repo.event_of(db, me, _event_id(request))
         plan, _session = store.plan_of(db, event, int(request.path_params["plan_id"]))
-        store.publish_plan(db, plan)
+        action(db, plan)
         url = _plan_url(event, plan)
     return RedirectResponse(url, 303)
+
+
+async def plan_publish(request: Request) -> Response:
+    return await _plan_action(request, store.publish_plan)
 
 
 async def plan_stop(request: Request) -> Response:
     """Stop a running plan's search; it keeps the best plan found so far."""
-    me = organizer_id(request)
-    await checked_form(request)
-    with request.app.state.db.begin() as db:
-        event = repo.event_of(db, me, _event_id(request))
-        plan, _session = store.plan_of(db, event, int(request.path_params["plan_id"]))
-        store.request_stop(db, plan)
-        url = _plan_url(event, plan)
-    return RedirectResponse(url, 303)
+    return await _plan_action(request, store.request_stop)
 
 
 def _cards(request: Request, me: int) -> Response:
