@@ -5,7 +5,7 @@ labels pairs of interest phrases *same*, *related* or *different*. All phrases g
 one event, one attendee per phrase (as a real event would hold them), and the engine's
 verdict for each pair is read off its common ground:
 
-* same    — both phrases land in one topic (same ground);
+* same    — both phrases land in one topic (even a generic one, which gives no ground);
 * related — related ground (a broader topic, or close topics);
 * different — no common ground.
 
@@ -37,6 +37,12 @@ def verdicts(pairs: list[tuple[str, str]], embedder: tp.Embedder | None = None) 
     vocabulary = tp.event_topics(crowd, embedder=embedder)
     out = []
     for a, b in pairs:
+        i, j = vocabulary.index_of(attendee_of[a]), vocabulary.index_of(attendee_of[b])
+        topics_a = {t for t, m in vocabulary.memberships[i].items() if m.direct}
+        topics_b = {t for t, m in vocabulary.memberships[j].items() if m.direct}
+        if topics_a & topics_b:
+            out.append("same")
+            continue
         ground = tp.common_ground(vocabulary, attendee_of[a], attendee_of[b])
         out.append("different" if ground is None else ground.kind.value)
     return out

@@ -30,15 +30,32 @@ def _crowd(size, seed):
     return [person(str(i), *rng.sample(PHRASES, rng.randint(1, 4))) for i in range(size)]
 
 
-@pytest.mark.parametrize("max_group", [None, 3, 8])
-def test_top_matches_equal_brute_force_scores(max_group):
+def test_top_matches_equal_brute_force_scores():
     vocabulary = event_topics(_crowd(90, seed=3))
 
-    found = top_matches(vocabulary, k=5, max_group=max_group)
+    found = top_matches(vocabulary, k=5)
 
     for index, expected in enumerate(_brute_force(vocabulary, 5)):
         got = [score for _, score in found.of(index)]
         assert np.allclose(got, expected, atol=1e-6), index
+
+
+@pytest.mark.parametrize("max_group", [3, 8])
+def test_top_matches_through_big_groups_list_true_scores(max_group):
+    """Big topics give candidates by rotation: every listed score is the pair's true
+    score, and everybody with k partners sharing ground gets k."""
+    vocabulary = event_topics(_crowd(90, seed=3))
+    ids = vocabulary.attendee_ids
+
+    found = top_matches(vocabulary, k=5, max_group=max_group)
+
+    for index, expected in enumerate(_brute_force(vocabulary, 5)):
+        listed = found.of(index)
+        assert len(listed) == len(expected), index
+        for partner, score in listed:
+            ground = common_ground(vocabulary, ids[index], ids[partner])
+            assert ground is not None
+            assert np.isclose(score, ground.score, atol=1e-6)
 
 
 @given(crowds, st.integers(1, 4))
@@ -56,7 +73,8 @@ def test_top_matches_list_distinct_real_partners(crowd, k):
 
 
 def test_top_matches_leave_out_excluded_pairs():
-    vocabulary = event_topics([person("a", "chess"), person("b", "chess"), person("c", "chess")])
+    crowd = [person("a", "chess"), person("b", "chess"), person("c", "chess"), person("d", "golf")]
+    vocabulary = event_topics(crowd)
 
     found = top_matches(vocabulary, k=2, exclude=[(1, 0)])
 

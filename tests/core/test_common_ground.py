@@ -35,16 +35,17 @@ def test_common_ground_prefers_the_rarer_shared_topic():
 
     assert ground is not None
     assert ground.topic.label == "jazz piano"
-    assert ground.score == 1.0
+    assert ground.strength == 1.0
 
 
 def test_common_ground_is_related_and_weaker_through_a_broader_topic():
     crowd = [
         person("a", "Arsenal"),
-        person("b", "Real Madrid"),
+        person("b", "soccer"),
         person("c", "Arsenal"),
         person("d", "chess"),
         person("e", "chess"),
+        person("f", "Real Madrid"),
     ]
     vocabulary = event_topics(crowd)
 
@@ -57,6 +58,8 @@ def test_common_ground_is_related_and_weaker_through_a_broader_topic():
     assert related.topic.label == "football (soccer)"
     assert related.score < same.score
     assert related.explanation.startswith("You have related interests in football (soccer)")
+    # siblings under football share no ground: "you both follow football" would be a stretch
+    assert common_ground(vocabulary, "a", "f") is None
 
 
 def test_common_ground_is_none_between_strangers():

@@ -162,10 +162,50 @@ def test_event_topics_keep_the_phrases_central_to_a_long_text(monkeypatch):
     assert labels & stray == set()
 
 
-def test_event_topics_relate_close_phrases_they_refuse_to_merge():
-    vocabulary = event_topics([person("a", "LGBT golf"), person("b", "LGBT golfers")])
+def test_event_topics_relate_a_phrase_to_a_kind_of_it_but_not_siblings():
+    vocabulary = event_topics(
+        [
+            person("a", "landscape photography"),
+            person("b", "photography"),
+            person("c", "Korean language"),
+            person("d", "Japanese language"),
+            person("e", "wine tasting"),
+            person("f", "beer tasting"),
+        ]
+    )
+
+    narrower = common_ground(vocabulary, "a", "b")
+
+    assert narrower is not None
+    assert narrower.kind.value == "related"
+    assert common_ground(vocabulary, "c", "d") is None
+    assert common_ground(vocabulary, "e", "f") is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("LGBT golf", "LGBT golfers"),
+        ("Movie Watchers", "Movie Watching"),
+        ("ASL Sign Language", "American Sign Language"),
+        ("Mixed Martial Arts", "MMA"),
+        ("Professional & Bussiness Networking", "Professional Business Networking"),
+        ("NewAge Spirituality", "New Age Spirituality"),
+        ("Great Outdoor Adventures", "outdoor adventures"),
+    ],
+)
+def test_event_topics_merge_the_same_words_written_differently(a, b):
+    vocabulary = event_topics([person("a", a), person("b", b), person("c", "chess")])
 
     ground = common_ground(vocabulary, "a", "b")
 
     assert ground is not None
-    assert ground.kind.value == "related"
+    assert ground.kind.value == "same"
+
+
+def test_event_topics_keep_word_order_traps_apart():
+    vocabulary = event_topics([person("a", "Teen Parents"), person("b", "Parents of Teens")])
+
+    ground = common_ground(vocabulary, "a", "b")
+
+    assert ground is None or ground.kind.value != "same"

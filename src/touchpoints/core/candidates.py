@@ -1,23 +1,27 @@
 """Every attendee's best partners at once, with array operations only.
 
-The score of a pair is the strongest of its shared points (see
-:mod:`touchpoints.core.common_ground`): a *max*, not a sum, so it is not an inner
-product and an off-the-shelf vector search does not give it. This module computes
-it exactly, in blocks, without a Python loop over pairs:
+The pair score (:mod:`touchpoints.core.pair_score`) rests on the strongest shared
+point, its *ground*: a *max*, not a sum, so it is not an inner product and an
+off-the-shelf vector search does not give it. This module finds the candidates by
+ground, exactly, in blocks, without a Python loop over pairs, then ranks them by the
+pair score (ground blended with profile similarity):
 
 1. Every topic (and every pair of related topics) is a *group* of attendees with one
-   weight. Groups of at most ``max_group`` members are expanded into all their pairs
-   (vectorized), and each pair keeps its best weight.
+   weight (:func:`~touchpoints.core.pair_score.ground_blocks`). Groups of at most
+   ``max_group`` members are expanded into all their pairs (vectorized), and each
+   pair keeps its best weight.
 2. Bigger groups are the common topics, worth little. Visiting them heaviest first,
    an attendee whose k-th best partner so far scores below a group's weight takes
    partners from it, by rotation through the group's members (all of them score at
    least that weight, so any of them is exact; rotation spreads the choice instead
    of making hubs).
-3. The score of every candidate pair is then recomputed over *all* topics with a
-   sparse row product, so a pair found through a big group gets its true score.
+3. The ground of every candidate pair is then recomputed over *all* topics with a
+   sparse row product, so a pair found through a big group gets its true ground, and
+   blended with the pair's profile similarity into its score.
 
-Within a big group, partners of equal score are a deterministic rotation, not a
-ranking by anything else.
+Pairs that share nothing nameable are not candidates (their score is below
+``MIN_SCORE``: no reason to meet). Within a big group, the candidates are a
+deterministic rotation; among them, similarity decides.
 """
 
 from __future__ import annotations
@@ -30,12 +34,8 @@ import numpy.typing as npt
 from scipy import sparse
 
 from touchpoints.core.acquaintance import AcquaintanceMap
-from touchpoints.core.common_ground import (
-    RELATED_WEIGHT,
-    CommonGround,
-    common_ground,
-    related_score,
-)
+from touchpoints.core.common_ground import CommonGround, common_ground
+from touchpoints.core.pair_score import MIN_SCORE, ground_blocks, scores_at
 from touchpoints.core.topics import Vocabulary
 
 __all__ = ["MIN_SCORE", "TopMatches", "best_matches", "top_matches"]
@@ -43,9 +43,6 @@ __all__ = ["MIN_SCORE", "TopMatches", "best_matches", "top_matches"]
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
 Progress = Callable[[str, int, int], None]
-
-#: Common ground below this is no reason to meet (the topic is nearly everybody's).
-MIN_SCORE = 0.1
 
 #: Pairs expanded per block; bounds peak memory (about 30 bytes per pair).
 _BLOCK_PAIRS = 20_000_000
@@ -81,45 +78,19 @@ def _csr(lists: list[list[int]]) -> tuple[IntArray, IntArray]:
     return indptr, flat
 
 
-def _groups(vocabulary: Vocabulary) -> tuple[_Groups, sparse.csr_matrix, sparse.csr_matrix]:
-    """Topic groups, related-topic groups, and weighted membership matrices."""
-    topic_count = len(vocabulary.topics)
-    every, direct = vocabulary.holders()
-    spec = np.array([t.specificity for t in vocabulary.topics], dtype=np.float32)
-    lists_a: list[list[int]] = []
-    lists_b: list[list[int]] = []
-    weights: list[float] = []
-    cross: list[bool] = []
-    for topic_id in range(topic_count):
-        if len(direct[topic_id]) > 1:
-            lists_a.append(direct[topic_id])
-            lists_b.append(direct[topic_id])
-            weights.append(float(spec[topic_id]))
-            cross.append(False)
-        if len(every[topic_id]) > len(direct[topic_id]) and len(every[topic_id]) > 1:
-            lists_a.append(every[topic_id])
-            lists_b.append(every[topic_id])
-            weights.append(RELATED_WEIGHT * float(spec[topic_id]))
-            cross.append(False)
-    for pair in vocabulary.related:
-        lists_a.append(direct[pair.a])
-        lists_b.append(direct[pair.b])
-        weights.append(related_score(pair))
-        cross.append(True)
-    indptr_a, members_a = _csr(lists_a)
-    indptr_b, members_b = _csr(lists_b)
-    groups = _Groups(
-        indptr_a,
-        members_a,
-        indptr_b,
-        members_b,
-        np.array(weights, dtype=np.float32),
-        np.array(cross, dtype=bool),
-    )
-    n = vocabulary.n_attendees
-    same = _membership_matrix(direct, np.sqrt(spec), n)
-    broad = _membership_matrix(every, np.sqrt(RELATED_WEIGHT * spec), n)
-    return groups, same, broad
+def _groups(vocabulary: Vocabulary) -> tuple[_Groups, sparse.csr_matrix]:
+    """The ground blocks as groups, and the topic blocks as a membership matrix whose
+    entries are the square roots of the weights (so a row product's max is a pair's
+    best shared topic)."""
+    blocks = ground_blocks(vocabulary)
+    indptr_a, members_a = _csr([b.rows for b in blocks])
+    indptr_b, members_b = _csr([b.cols for b in blocks])
+    weights = np.array([b.weight for b in blocks], dtype=np.float32)
+    cross = np.array([b.cross for b in blocks], dtype=bool)
+    groups = _Groups(indptr_a, members_a, indptr_b, members_b, weights, cross)
+    topics = [b.rows for b in blocks if not b.cross]
+    shared = _membership_matrix(topics, np.sqrt(weights[~cross]), vocabulary.n_attendees)
+    return groups, shared
 
 
 def _membership_matrix(lists: list[list[int]], scale: FloatArray, n: int) -> sparse.csr_matrix:
@@ -184,7 +155,8 @@ def top_matches(
     max_group: int | None = None,
     progress: Progress | None = None,
 ) -> TopMatches:
-    """Each attendee's ``k`` best partners by common-ground score.
+    """Each attendee's ``k`` best partners by pair score, among those they share
+    nameable ground with (the ground is exact; see the module notes).
 
     Parameters
     ----------
@@ -211,14 +183,14 @@ def top_matches(
     >>> crowd = [Attendee("1", "Ann", interests=("Arsenal", "chess")),
     ...          Attendee("2", "Bo", interests=("Premier League",)),
     ...          Attendee("3", "Cy", interests=("chess", "NFL"))]
-    >>> top_matches(event_topics(crowd), k=2).of(0)
-    [(2, 1.0), (1, 1.0)]
+    >>> [(partner, round(score, 2)) for partner, score in top_matches(event_topics(crowd), k=2).of(0)]
+    [(2, 0.92), (1, 0.87)]
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
     n = vocabulary.n_attendees
     limit = max_group if max_group is not None else max(64, 4 * k)
-    groups, same, broad = _groups(vocabulary)
+    groups, shared = _groups(vocabulary)
     size_a, size_b = np.diff(groups.indptr_a), np.diff(groups.indptr_b)
     sizes = size_a * size_b
     small = np.flatnonzero((size_a <= limit) & (size_b <= limit))
@@ -235,7 +207,9 @@ def top_matches(
     keys = known[~_excluded(known, exclude, n)]
     if progress is not None:
         progress("scoring candidates", 1, 1)
-    return _rank(keys, _scores(keys, known, weight, same, broad, n), k, n)
+    ground = _ground(keys, known, weight, shared, n)
+    scores = scores_at(vocabulary, ground, keys // n, keys % n).astype(np.float32)
+    return _rank(keys, scores, k, n)
 
 
 def _blocks(chosen: IntArray, sizes: IntArray) -> list[IntArray]:
@@ -312,15 +286,14 @@ def _fill_from_big_groups(
     return np.concatenate(added), np.concatenate(weights)
 
 
-def _scores(
+def _ground(
     keys: IntArray,
     known: IntArray,
     weight: FloatArray,
-    same: sparse.csr_matrix,
-    broad: sparse.csr_matrix,
+    shared: sparse.csr_matrix,
     n: int,
 ) -> FloatArray:
-    """Exact score of each candidate pair: best of its small-group and topic grounds."""
+    """Exact ground of each candidate pair: best of its small-group and topic grounds."""
     scores = np.zeros(len(keys), dtype=np.float32)
     where = np.searchsorted(known, keys)
     where = np.minimum(where, max(len(known) - 1, 0))
@@ -330,10 +303,9 @@ def _scores(
     rows, cols = keys // n, keys % n
     for lo in range(0, len(keys), 1_000_000):
         r, c = rows[lo : lo + 1_000_000], cols[lo : lo + 1_000_000]
-        for matrix in (same, broad):
-            product = matrix[r].multiply(matrix[c]).tocsr()
-            best = np.asarray(product.max(axis=1).todense()).ravel().astype(np.float32)
-            scores[lo : lo + len(r)] = np.maximum(scores[lo : lo + len(r)], best)
+        product = shared[r].multiply(shared[c]).tocsr()
+        best = np.asarray(product.max(axis=1).todense()).ravel().astype(np.float32)
+        scores[lo : lo + len(r)] = np.maximum(scores[lo : lo + len(r)], best)
     return scores
 
 
@@ -364,9 +336,10 @@ def best_matches(
     """Each attendee's ``k`` best people to meet, with the shared point explained.
 
     Acquaintances are left out unless ``include_acquaintances``; when included, each
-    ground carries the reasons in ``acquainted``. Ground weaker than ``min_score``
-    (a topic most of the crowd shares) is no reason to meet and is left out. An
-    attendee with no common ground with anybody gets an empty list (never dropped).
+    ground carries the reasons in ``acquainted``. A score below ``min_score`` (nothing
+    nameable, or a topic most of the crowd shares) is no reason to meet and is left
+    out. An attendee with no common ground with anybody gets an empty list (never
+    dropped).
     """
     exclude: list[tuple[int, int]] = []
     if acquaintances is not None and not include_acquaintances:

@@ -1,12 +1,15 @@
 """Common ground: for a pair, the single strongest shared topic, explained in words.
 
-The strength of a shared topic is its specificity in this crowd. A topic both wrote
-about directly is *same* ground; a topic one of them holds only through a narrower
-one (a shared broader concept) or two topics that are merely close in meaning are
-*related* ground, worth :data:`RELATED_WEIGHT` times as much and labelled so.
+The strength of a shared topic is its specificity in this crowd
+(:func:`~touchpoints.core.pair_score.topic_weight`). A topic both wrote about
+directly is *same* ground; a topic one of them holds only through a narrower one (a
+shared broader concept) or two related topics are *related* ground, worth
+:data:`~touchpoints.core.pair_score.RELATED_WEIGHT` times as much and labelled so.
+The ground's ``score`` is the pair score (:mod:`touchpoints.core.pair_score`), the
+same number every ranking and planner uses.
 
-:func:`common_ground` explains one pair; :func:`top_matches` finds every attendee's
-best k partners at once with array operations (no Python loop over pairs).
+:func:`common_ground` explains one pair; :func:`~touchpoints.core.candidates.top_matches`
+finds every attendee's best k partners at once with array operations.
 """
 
 from __future__ import annotations
@@ -14,20 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
+
 from touchpoints.core.acquaintance import AcquaintanceMap
 from touchpoints.core.model import AcquaintanceReason
-from touchpoints.core.topics import RelatedTopics, Topic, TopicKind, Vocabulary
+from touchpoints.core.pair_score import (
+    named_minimum,
+    related_score,
+    scores_at,
+    text_shares_at,
+    topic_weight,
+)
+from touchpoints.core.topics import Topic, TopicKind, Vocabulary
 
-__all__ = [
-    "RELATED_WEIGHT",
-    "CommonGround",
-    "GroundKind",
-    "common_ground",
-    "related_score",
-]
-
-#: How much related ground is worth next to same ground of equal specificity.
-RELATED_WEIGHT = 0.5
+__all__ = ["CommonGround", "GroundKind", "common_ground"]
 
 
 class GroundKind(StrEnum):
@@ -41,8 +44,10 @@ class GroundKind(StrEnum):
 class CommonGround:
     """The strongest shared point of two attendees, ``a`` being the viewer.
 
-    ``score`` is in [0, 1]; ``count`` of ``total`` attendees hold the topic (for
-    related ground through two topics: either of them).
+    ``score`` is the pair score, in [:data:`~touchpoints.core.pair_score.MIN_SCORE`, 1]
+    (ground and profile similarity); ``strength`` the ground alone. ``count`` of
+    ``total`` attendees hold the topic (for related ground through two topics: either
+    of them).
     """
 
     a: str
@@ -56,6 +61,7 @@ class CommonGround:
     count: int
     total: int
     acquainted: tuple[AcquaintanceReason, ...] = ()
+    strength: float = 0.0
 
     @property
     def explanation(self) -> str:
@@ -76,6 +82,7 @@ class CommonGround:
             self.count,
             self.total,
             self.acquainted,
+            self.strength,
         )
 
 
@@ -129,11 +136,12 @@ def _candidates(vocabulary: Vocabulary, i: int, j: int) -> list[tuple[float, int
         other = theirs.get(topic_id)
         if other is None:
             continue
+        if not (membership.direct or other.direct):
+            continue  # siblings under a broader topic: no true sentence links them
         topic = vocabulary.topics[topic_id]
-        if membership.direct and other.direct:
-            found.append((topic.specificity, 2, topic_id, None))
-        else:
-            found.append((RELATED_WEIGHT * topic.specificity, 1, topic_id, None))
+        direct = membership.direct and other.direct
+        if (weight := topic_weight(topic, direct=direct)) > 0:
+            found.append((weight, 2 if direct else 1, topic_id, None))
     for topic_id, membership in mine.items():
         if not membership.direct:
             continue
@@ -144,11 +152,6 @@ def _candidates(vocabulary: Vocabulary, i: int, j: int) -> list[tuple[float, int
     return found
 
 
-def related_score(pair: RelatedTopics) -> float:
-    """The strength of ground through two related topics."""
-    return RELATED_WEIGHT * pair.similarity * pair.specificity
-
-
 def common_ground(
     vocabulary: Vocabulary,
     a: str,
@@ -156,7 +159,10 @@ def common_ground(
     *,
     acquaintances: AcquaintanceMap | None = None,
 ) -> CommonGround | None:
-    """The strongest shared topic of attendees ``a`` and ``b`` (ids), or None.
+    """The strongest shared topic of attendees ``a`` and ``b`` (ids), or None when
+    they share nothing nameable (:func:`~touchpoints.core.pair_score.named_minimum`:
+    generic topics, topics nearly everybody holds and, between free texts, phrases
+    that are not rare are no reason to meet).
 
     Ties go to same ground over related ground, then to the rarer topic, then to
     the narrower one, then to the lower topic id, so the result is deterministic
@@ -171,7 +177,7 @@ def common_ground(
     ...          Attendee("3", "Cy", interests=("NFL",)),
     ...          Attendee("4", "Di", interests=("NFL",))]
     >>> ground = common_ground(event_topics(crowd), "1", "2")
-    >>> ground.topic.label, ground.score
+    >>> ground.topic.label, ground.strength
     ('English football', 1.0)
     >>> print(ground.explanation)  # doctest: +NORMALIZE_WHITESPACE
     You both follow English football (you: “Arsenal”; they: “Premier League”)
@@ -181,7 +187,8 @@ def common_ground(
         raise ValueError(f"common ground needs two different attendees, got {a!r} twice")
     i, j = vocabulary.index_of(a), vocabulary.index_of(b)
     found = _candidates(vocabulary, i, j)
-    if not found:
+    pair = np.array([i], dtype=np.int64), np.array([j], dtype=np.int64)
+    if not found or max(item[0] for item in found) < named_minimum(text_shares_at(vocabulary, *pair))[0]:
         return None
     topics = vocabulary.topics
 
@@ -201,10 +208,11 @@ def common_ground(
         )
         phrase_b = vocabulary.memberships[j][other_id].phrase
     acquainted = acquaintances.between(a, b) if acquaintances else None
+    strength = float(min(1.0, max(0.0, score)))
     return CommonGround(
         a=a,
         b=b,
-        score=float(min(1.0, max(0.0, score))),
+        score=float(scores_at(vocabulary, [strength], *pair)[0]),
         kind=GroundKind.SAME if kind_rank == 2 else GroundKind.RELATED,
         topic=topics[topic_id],
         other_topic=topics[other_id] if other_id is not None else None,
@@ -213,4 +221,5 @@ def common_ground(
         count=count,
         total=vocabulary.n_attendees,
         acquainted=acquainted.reasons if acquainted else (),
+        strength=strength,
     )

@@ -22,16 +22,22 @@ from collections.abc import Container, Iterator
 from functools import lru_cache
 
 import snowballstemmer
+from rapidfuzz.distance import Levenshtein
 
 __all__ = [
     "CONNECTORS",
     "FILLER_WORDS",
+    "GENERIC_WORDS",
     "LEADING_VERBS",
     "MIN_LONE_WORD_CHARS",
     "STOP_WORDS",
     "VAGUE_WORDS",
+    "initials",
     "is_free_text",
     "key_phrases",
+    "lexical_bag",
+    "lexical_word",
+    "lexically_same",
     "phrase_key",
     "stem",
     "word_bag",
@@ -91,6 +97,25 @@ VAGUE_WORDS = frozenset(
     countries country members member level levels context contexts model models factor factors
     number numbers type types kind form forms aspect aspects issue issues problem problems
     area areas field fields process processes group groups change changes
+    """.split()
+)
+
+#: Words too broad to be a point of common ground on their own (phrase-key forms): a
+#: topic made only of these ("research", "policies", "data science") is *generic*,
+#: never a hook or a table theme. Words that are a real interest however broad
+#: ("music", "travel", "football") are not here; how many people hold a topic is
+#: measured by specificity instead.
+GENERIC_WORDS = frozenset(
+    """
+    research study policy technology tech data science business innovation management
+    development strategy system approach theory practice method methodology analysis
+    analytic networking learning work career industry professional leadership growth
+    people life project solution challenge impact change future communication
+    information knowledge experience skill issue problem process outcome performance
+    quality service product social global international general effect role level
+    factor model context group area field community society world example program
+    programme initiative activity event meetup topic interest hobby thing stuff fun
+    public private network application tool framework design use user value
     """.split()
 )
 
@@ -285,3 +310,111 @@ def _top_by_rake(candidates: list[str], limit: int) -> list[str]:
     scores = [sum(degree[w] / frequency[w] for w in words) for words in split]
     order = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))[:limit]
     return [candidates[i] for i in sorted(order)]
+
+
+#: Words that name nobody's interest in a group-style title ("How to make a movie",
+#: "People who love to attend fashion shows", "Great outdoor adventures"): left out
+#: when two phrases are compared word by word.
+PHRASING_WORDS = frozenset(
+    """
+    how let let's lets people who love loves attend attending great discussion discussions
+    meeting meetings other talk talking appreciation must
+    """.split()
+)
+
+_AGENT_ENDINGS = ("ers", "er", "ors", "or")
+_SKIPPED_IN_INITIALS = frozenset("as at by from".split())
+_MIN_TYPO_CHARS = 6
+
+
+def lexical_word(word: str) -> str:
+    """A word's stem with an agent ending taken off ("golfers", "golf" -> "golf";
+    "sailors", "sailing" -> "sail"), so people and their activity compare equal."""
+    stemmed = stem(word)
+    for ending in _AGENT_ENDINGS:
+        if stemmed.endswith(ending) and len(stemmed) - len(ending) >= 4:
+            return stemmed[: -len(ending)]
+    return stemmed
+
+
+@lru_cache(maxsize=200_000)
+def lexical_bag(key: str) -> frozenset[str]:
+    """The words of a phrase key as compared for sameness: stems without agent
+    endings, connectors and phrasing words ("how", "great") left out.
+
+    >>> sorted(lexical_bag(phrase_key("How to make a movie")))
+    ['make', 'movi']
+    >>> lexical_bag(phrase_key("LGBT Golfers")) == lexical_bag(phrase_key("LGBT golf"))
+    True
+    """
+    return frozenset(
+        lexical_word(w) for w in key.split() if w not in CONNECTORS and w not in PHRASING_WORDS
+    )
+
+
+def initials(key: str) -> str:
+    """The first letters of a phrase key's content words ("american sign language" ->
+    "asl"; connectors such as "as a" are skipped: "english as a second language" ->
+    "esl")."""
+    return "".join(
+        w[0]
+        for w in key.split()
+        if w not in CONNECTORS and w not in _SKIPPED_IN_INITIALS and w[:1].isalpha()
+    )
+
+
+def lexically_same(a: str, b: str) -> bool:
+    """Whether two phrase keys are the same words written differently, with no
+    embedding needed.
+
+    * the same :func:`lexical_bag` ("movie watchers" / "movie watching");
+    * the same letters once spaces are gone ("bellydance" / "belly dance");
+    * one typo in one long word, everything else equal ("bussiness networking");
+    * an initialism of the other's words, written beside them or instead of them
+      ("ASL sign language" / "American Sign Language", "MMA" / "mixed martial arts",
+      "business networking international (BNI)").
+
+    >>> lexically_same("asl sign language", "american sign language")
+    True
+    >>> lexically_same("professional bussiness networking", "professional business networking")
+    True
+    >>> lexically_same("korean language", "japanese language")
+    False
+    """
+    bag_a, bag_b = lexical_bag(a), lexical_bag(b)
+    if not bag_a or not bag_b:
+        return False
+    if bag_a == bag_b or a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    words_a = {w for w in a.split() if w not in CONNECTORS}
+    words_b = {w for w in b.split() if w not in CONNECTORS}
+    only_a, only_b = words_a - words_b, words_b - words_a
+    if len(only_a) == 1 and len(only_b) == 1:
+        (word_a,), (word_b,) = only_a, only_b
+        if min(len(word_a), len(word_b)) >= _MIN_TYPO_CHARS and (
+            Levenshtein.distance(word_a, word_b) <= 1
+        ):
+            return True
+    return _initialism_of(a, b) or _initialism_of(b, a)
+
+
+def _initialism_of(short: str, long: str) -> bool:
+    """True when the words of ``short`` are ``long``'s words, with the initials of a
+    run of ``long``'s words standing for that run (or appended to the full words)."""
+    words = [w for w in short.split() if w not in CONNECTORS]
+    other = [w for w in long.split() if w not in CONNECTORS and w not in _SKIPPED_IN_INITIALS]
+    for position, word in enumerate(words):
+        if len(word) < 2 or not word.isalpha() or len(word) > len(other):
+            continue
+        rest = words[:position] + words[position + 1 :]
+        for start in range(len(other) - len(word) + 1):
+            run = other[start : start + len(word)]
+            if "".join(w[0] for w in run) != word:
+                continue
+            outside = other[:start] + other[start + len(word) :]
+            whole = lexical_bag(" ".join(other))
+            if lexical_bag(" ".join(rest + run)) == whole or lexical_bag(" ".join(rest)) == whole:
+                return True
+            if "".join(rest) == "".join(outside + run) or "".join(rest) == "".join(other):
+                return True
+    return False

@@ -11,9 +11,12 @@ A *topic* groups phrases that mean the same thing in this crowd ("English footba
    the words two phrases do not share agree (:class:`_Agreement`), because generic
    models rate different things close when they share words.
 
-Topics that are broader/narrower (through the concepts) or close in embedding space
-(cosine from :data:`RELATED_THRESHOLD`, not merged) are *related*: they give weaker
-common ground, labelled as such. Hometowns and languages are topics of their own
+Topics that are broader/narrower (through the concepts, or one phrase being a kind
+of the other: "street photography" / "photography") or, sharing no word, very close
+in embedding space (cosine from :data:`RELATED_THRESHOLD`) are *related*: they give
+weaker common ground, labelled as such. Siblings — phrases that share words but each
+add their own ("Korean language" / "Japanese language", "wine tasting" / "beer
+tasting") — are not related: no true sentence links them. Hometowns and languages are topics of their own
 kinds, matched lexically only. docs/engine.md tells the whole story.
 """
 
@@ -32,17 +35,25 @@ import numpy.typing as npt
 from touchpoints.core.embedding import Embedder, default_embedder
 from touchpoints.core.knowledge import NON_NARROWING_WORDS, Knowledge, default_knowledge
 from touchpoints.core.model import Attendee, Interest, InterestSource
+from touchpoints.core.profiles import Profiles, build_profiles
 from touchpoints.core.text import (
+    CONNECTORS,
     FILLER_WORDS,
+    GENERIC_WORDS,
     LEADING_VERBS,
+    initials,
     is_free_text,
     key_phrases,
+    lexical_bag,
+    lexical_word,
+    lexically_same,
     phrase_key,
     stem,
     word_bag,
 )
 
 __all__ = [
+    "NARROWER_THRESHOLD",
     "RELATED_THRESHOLD",
     "SAME_THRESHOLD",
     "Membership",
@@ -57,8 +68,11 @@ __all__ = [
 
 #: Cosine at or above which two phrases that no concept explains are one topic.
 SAME_THRESHOLD = 0.84
-#: Cosine from which two topics count as related (weaker common ground).
-RELATED_THRESHOLD = 0.55
+#: Cosine from which a topic and a narrower one ("photography" / "street photography")
+#: count as related (weaker common ground).
+NARROWER_THRESHOLD = 0.55
+#: Cosine from which two topics that share no word count as related.
+RELATED_THRESHOLD = 0.75
 #: Related topics kept per topic (the nearest ones).
 MAX_RELATED_PER_TOPIC = 10
 #: Candidate key phrases drawn from one bio or abstract.
@@ -100,6 +114,7 @@ class Topic:
     broader: tuple[int, ...] = ()
     concept: str | None = None
     depth: int = 0  # how many broader topics lie above it: narrower topics explain better
+    generic: bool = False  # only broad words ("research", "technology"): never a reason to meet
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +146,8 @@ class Vocabulary:
     topics: tuple[Topic, ...]
     memberships: tuple[Mapping[int, Membership], ...]
     related: tuple[RelatedTopics, ...]
+    #: each attendee's whole profile, for the similarity part of the pair score
+    profiles: Profiles | None = None
 
     @property
     def n_attendees(self) -> int:
@@ -249,7 +266,7 @@ def _central_text_mentions(
     attendees: Sequence[Attendee],
     embedder: Embedder,
     knowledge: Knowledge,
-) -> list[_Mention]:
+) -> tuple[list[_Mention], dict[int, FloatMatrix]]:
     """Keep, of the phrases drawn from each free text, those central to it.
 
     A bio or an abstract yields many candidate phrases, and rare stray ones
@@ -260,13 +277,30 @@ def _central_text_mentions(
     are kept whatever their place in the text: a bio about work that mentions
     "Liverpool games" on weekends still says its author follows English football.
 
+    Phrases drawn from a text that nobody else holds (in the same words, see
+    :func:`~touchpoints.core.text.lexical_bag`) are left out before any embedding:
+    a topic of one person is no common ground, and embedding every stray phrase of
+    every bio is what made free text slow.
+
+    Returns the mentions kept and the embedding of each free text, by attendee.
+
     .. [1] Grootendorst, "KeyBERT: minimal keyword extraction with BERT", 2020.
     """
+    owners = sorted({i for i, a in enumerate(attendees) if a.bio and a.bio.strip()})
+    documents = embedder.embed([attendees[i].bio or "" for i in owners])
+    by_attendee = {owner: documents[row] for row, owner in enumerate(owners)}
+    holders: dict[frozenset[str], set[int]] = defaultdict(set)
+    for mention in mentions:
+        holders[lexical_bag(mention.key)].add(mention.attendee)
+    alone = {
+        id(m)
+        for m in mentions
+        if m.from_text and len(holders[lexical_bag(m.key)]) < 2 and not knowledge.concepts_in(m.key)
+    }
+    mentions = [m for m in mentions if id(m) not in alone]
     drawn = [m for m in mentions if m.from_text and not knowledge.concepts_in(m.key)]
     if not drawn:
-        return mentions
-    owners = sorted({m.attendee for m in drawn})
-    documents = embedder.embed([attendees[i].bio or "" for i in owners])
+        return mentions, by_attendee
     document_of = {owner: row for row, owner in enumerate(owners)}
     units = sorted({m.unit for m in drawn})
     unit_vectors = embedder.embed(units)
@@ -282,7 +316,7 @@ def _central_text_mentions(
         ranked = sorted(positions, key=lambda p: -centrality[p])[:MAX_TOPICS_PER_TEXT]
         keep.update(id(drawn[p]) for p in ranked if centrality[p] >= MIN_CENTRALITY)
     chosen = {id(m) for m in drawn}
-    return [m for m in mentions if id(m) not in chosen or id(m) in keep]
+    return [m for m in mentions if id(m) not in chosen or id(m) in keep], by_attendee
 
 
 def _units(interest: Interest, knowledge: Knowledge) -> tuple[TopicKind, list[str]]:
@@ -329,7 +363,9 @@ def _cluster(
 ) -> list[int]:
     """Group phrases that mean the same; returns a root (row index) per row.
 
-    Phrases with the same bag of word stems are merged first. Then pairs whose
+    Phrases that are the same words written differently
+    (:func:`~touchpoints.core.text.lexically_same`: word forms, spacing, a typo, an
+    initialism), in the same order, are merged first. Then pairs whose
     cosine reaches SAME_THRESHOLD are merged strongest first, if the words they do
     not share agree (:class:`_Agreement`), and only while the two groups' leaders
     (their most used phrase) also agree and reach the threshold, so chains of near
@@ -348,10 +384,11 @@ def _cluster(
         leader[forest.find(ra)] = la if order_weight[la] >= order_weight[lb] else lb
 
     agree = _Agreement(embedder)
-    rows_of_bag: dict[frozenset[str], list[int]] = defaultdict(list)
+    same_words: dict[object, list[int]] = defaultdict(list)
     for row, key in enumerate(keys):
-        rows_of_bag[word_bag(key)].append(row)
-    for rows in rows_of_bag.values():
+        same_words[lexical_bag(key)].append(row)
+        same_words[key.replace(" ", "")].append(row)
+    for rows in same_words.values():
         for position, row in enumerate(rows[1:], start=1):
             partner = next(
                 (r for r in rows[:position] if agree.same_order(keys[r], keys[row])), None
@@ -359,6 +396,10 @@ def _cluster(
             if partner is not None:
                 merge(partner, row)
     sims, ids = _neighbours(vectors, vectors, 8)
+    for a, b in sorted(_initialism_pairs(keys) | _neighbour_pairs(ids)):
+        if forest.find(a) != forest.find(b) and lexically_same(keys[a], keys[b]):
+            if agree.same_order(keys[a], keys[b]):
+                merge(a, b)
     edges = sorted(
         (
             (float(sims[i, j]), i, int(ids[i, j]))
@@ -378,6 +419,31 @@ def _cluster(
             continue
         merge(a, b)
     return [forest.find(i) for i in range(count)]
+
+
+def _neighbour_pairs(ids: npt.NDArray[np.int64]) -> set[tuple[int, int]]:
+    return {
+        (min(i, int(j)), max(i, int(j)))
+        for i in range(ids.shape[0])
+        for j in ids[i]
+        if 0 <= j != i
+    }
+
+
+def _initialism_pairs(keys: list[str]) -> set[tuple[int, int]]:
+    """Pairs of keys where a short word of one is the initials of the other's words."""
+    by_initials: dict[str, list[int]] = defaultdict(list)
+    for row, key in enumerate(keys):
+        letters = initials(key)
+        if 2 <= len(letters) <= 6:
+            by_initials[letters].append(row)
+    pairs: set[tuple[int, int]] = set()
+    for row, key in enumerate(keys):
+        for word in key.split():
+            for other in by_initials.get(word, ()):
+                if other != row:
+                    pairs.add((min(row, other), max(row, other)))
+    return pairs
 
 
 #: Connectors around which word order does not matter ("food and wine", "networking
@@ -416,20 +482,18 @@ class _Agreement:
             return (not only_a and not only_b and self.same_order(a, b)), "", ""
         return False, _words_with_stems(a, only_a), _words_with_stems(b, only_b)
 
-    def same_order(self, a: str, b: str) -> bool:
+    @staticmethod
+    def same_order(a: str, b: str) -> bool:
         """Same words must also have the same head: "teen parents" are not "parents
         of teens", unless a connector makes the order free ("food and wine"). When
         the heads are the very words that differ ("movie theaters" / "movie
         theatres"), the words that differ decide."""
         if any(w in _ORDER_FREE for w in (*a.split(), *b.split())):
             return True
-        head_a, head_b = self._head(a), self._head(b)
-        return head_a == head_b or (head_a not in word_bag(b) and head_b not in word_bag(a))
-
-    def _head(self, key: str) -> str:
-        words = [stem(w) for w in key.split()]
-        content = [w for w in words if w not in self._neutral] or words
-        return content[-1] if content else ""
+        head_a, head_b = _head(a), _head(b)
+        if lexical_word(head_a) == lexical_word(head_b):
+            return True
+        return head_a not in word_bag(b) and head_b not in word_bag(a)
 
     def prefetch(self, pairs: list[tuple[str, str]]) -> None:
         """Embed, in one batch, the differing words of many pairs."""
@@ -514,7 +578,7 @@ def event_topics(
         raise ValueError(f"attendee ids must be unique; repeated: {duplicates[:5]}")
     embedder = embedder or default_embedder()
     knowledge = knowledge or default_knowledge()
-    mentions = _central_text_mentions(
+    mentions, documents = _central_text_mentions(
         _mentions(attendees, knowledge), attendees, embedder, knowledge
     )
     key_use = Counter((m.kind, m.key) for m in mentions)
@@ -545,6 +609,24 @@ def event_topics(
             unmatched.append(key)
             if concepts:
                 mentioned[key] = concepts
+    exact_keys: dict[str, list[str]] = defaultdict(list)
+    for (kind, key), topic_ids in topic_of_key.items():
+        if len(topic_ids) == 1 and (concept := drafts[topic_ids[0]].concept) is not None:
+            exact_keys[concept].append(key)
+    for key in list(unmatched):  # "movie watchers" is "movie watching" (= movies)
+        same = next(
+            (
+                other
+                for concept in mentioned.get(key, ())
+                for other in exact_keys[concept]
+                if lexically_same(key, other) and _Agreement.same_order(key, other)
+            ),
+            None,
+        )
+        if same is not None:
+            topic_of_key[(TopicKind.INTEREST, key)] = topic_of_key[(TopicKind.INTEREST, same)]
+            unmatched.remove(key)
+            mentioned.pop(key, None)
 
     vectors = _embed(embedder, unmatched, progress)
     weights = [key_use[(TopicKind.INTEREST, k)] for k in unmatched]
@@ -573,7 +655,8 @@ def event_topics(
             topic_of_key[(kind, key)] = [len(drafts)]
             drafts.append(_Draft("", kind, "speak" if kind is TopicKind.LANGUAGE else "from"))
 
-    return _assemble(ids, drafts, mentions, topic_of_key, embedder)
+    vocabulary = _assemble(ids, drafts, mentions, topic_of_key, embedder)
+    return _with_profiles(vocabulary, attendees, drafts, documents, mentions, topic_of_key)
 
 
 def _embed(embedder: Embedder, texts: list[str], progress: Progress | None) -> FloatMatrix:
@@ -631,6 +714,7 @@ def _assemble(
                 broader=draft.broader,
                 concept=draft.concept,
                 depth=len(ancestors[topic_id]),
+                generic=draft.kind is TopicKind.INTEREST and is_generic(label),
             )
         )
     related = _related_topics(topics, drafts, direct, total, embedder)
@@ -659,27 +743,31 @@ def _related_topics(
     total: int,
     embedder: Embedder,
 ) -> tuple[RelatedTopics, ...]:
-    """Pairs of directly held interest topics whose meanings are close (embedding).
+    """Pairs of directly held interest topics whose meanings are close (embedding)
+    and whose relation can be said in words (:func:`_may_relate`).
 
     Two curated concepts are never related this way: the concepts already say how
     they relate (through a broader concept, or not at all).
     """
     candidates = [t.id for t in topics if t.kind is TopicKind.INTEREST and t.direct_count > 0]
+    unlabelled = [t for t in candidates if drafts[t].vector is None]
+    for topic, vector in zip(
+        unlabelled, embedder.embed([topics[t].label for t in unlabelled]), strict=True
+    ):
+        drafts[topic].vector = vector
     if len(candidates) < 2:
         return ()
-    labels = [drafts[t].label for t in candidates if drafts[t].vector is None]
-    label_vectors = iter(embedder.embed(labels)) if labels else iter(())
-    matrix = np.stack(
-        [v if (v := drafts[t].vector) is not None else next(label_vectors) for t in candidates]
-    ).astype(np.float32)
+    matrix = np.stack([drafts[t].vector for t in candidates]).astype(np.float32)
     sims, ids = _neighbours(matrix, matrix, MAX_RELATED_PER_TOPIC + 1)
     found: dict[tuple[int, int], float] = {}
     for row, topic in enumerate(candidates):
         for sim, col in zip(sims[row], ids[row], strict=True):
             other = candidates[int(col)]
-            if other == topic or sim < RELATED_THRESHOLD:
+            if other == topic or sim < min(NARROWER_THRESHOLD, RELATED_THRESHOLD):
                 continue
             if drafts[topic].concept and drafts[other].concept:
+                continue
+            if not _may_relate(topics[topic].label, topics[other].label, float(sim)):
                 continue
             pair = (min(topic, other), max(topic, other))
             found[pair] = max(found.get(pair, 0.0), float(sim))
@@ -688,3 +776,93 @@ def _related_topics(
         union = len(set(direct[a]) | set(direct[b]))
         related.append(RelatedTopics(a, b, round(sim, 4), union, specificity(union, total)))
     return tuple(related)
+
+
+def is_generic(label: str) -> bool:
+    """True when a topic label holds only broad words (:data:`GENERIC_WORDS`).
+
+    >>> is_generic("Policies"), is_generic("data science"), is_generic("radical right")
+    (True, True, False)
+    """
+    words = [w for w in phrase_key(label).split() if w not in CONNECTORS]
+    return bool(words) and all(w in GENERIC_WORDS for w in words)
+
+
+def _with_profiles(
+    vocabulary: Vocabulary,
+    attendees: Sequence[Attendee],
+    drafts: list[_Draft],
+    documents: Mapping[int, FloatMatrix],
+    mentions: Sequence[_Mention],
+    topic_of_key: Mapping[tuple[TopicKind, str], list[int]],
+) -> Vocabulary:
+    """The vocabulary with every attendee's profile: their texts, the sum of the
+    vectors of the interest topics they listed and of their free text as a whole (the
+    phrases drawn from a text would only blur its embedding), and the share of their
+    interest phrases drawn from free text."""
+    dim = next((d.vector.shape[0] for d in drafts if d.vector is not None), 0)
+    dim = dim or next((v.shape[0] for v in documents.values()), 1)
+    meanings = np.zeros((len(attendees), dim), dtype=np.float32)
+    for index, document in documents.items():
+        meanings[index] += document
+    listed: set[tuple[int, int]] = set()
+    for mention in mentions:
+        if mention.kind is TopicKind.INTEREST and not mention.from_text:
+            listed.update((mention.attendee, t) for t in topic_of_key[(mention.kind, mention.key)])
+    for index, topic in listed:
+        if (vector := drafts[topic].vector) is not None:
+            meanings[index] += vector
+    drawn, phrases = np.zeros(len(attendees)), np.zeros(len(attendees))
+    for mention in mentions:
+        if mention.kind is TopicKind.INTEREST:
+            phrases[mention.attendee] += 1
+            drawn[mention.attendee] += mention.from_text
+    texts = [(*a.interests, a.bio or "") for a in attendees]
+    profiles = build_profiles(texts, meanings, drawn / np.maximum(phrases, 1))
+    return Vocabulary(
+        vocabulary.attendee_ids,
+        vocabulary.topics,
+        vocabulary.memberships,
+        vocabulary.related,
+        profiles,
+    )
+
+
+_NEUTRAL_BAG = word_bag(" ".join(NON_NARROWING_WORDS))
+_NEUTRAL_LEXICAL = frozenset(lexical_word(w) for w in NON_NARROWING_WORDS)
+
+
+def _may_relate(label_a: str, label_b: str, similarity: float) -> bool:
+    """Whether two unmerged topics close in meaning are honestly *related*.
+
+    One may be a kind of the other: its words hold all the other's, and the same head
+    ("street photography" / "photography"; not "outdoor movies" / "outdoors"). Topics
+    that share some words but each add their own are siblings, not related
+    ("Korean language" / "Japanese language"). Topics that share no word are related
+    only when very close in meaning (:data:`RELATED_THRESHOLD`).
+
+    >>> _may_relate("photography", "street photography", 0.7)
+    True
+    >>> _may_relate("Korean language", "Japanese language", 0.8)
+    False
+    """
+    key_a, key_b = phrase_key(label_a), phrase_key(label_b)
+    bag_a, bag_b = word_bag(key_a) - _NEUTRAL_BAG, word_bag(key_b) - _NEUTRAL_BAG
+    if not bag_a or not bag_b:
+        return False
+    if not bag_a & bag_b:
+        return similarity >= RELATED_THRESHOLD
+    if bag_a == bag_b:
+        return similarity >= NARROWER_THRESHOLD
+    if bag_a < bag_b:
+        return similarity >= NARROWER_THRESHOLD and _head(key_b) in bag_a
+    if bag_b < bag_a:
+        return similarity >= NARROWER_THRESHOLD and _head(key_a) in bag_b
+    return False
+
+
+def _head(key: str) -> str:
+    """The stem of a phrase key's last content word (its head, in English)."""
+    words = [stem(w) for w in key.split()]
+    content = [w for w in words if lexical_word(w) not in _NEUTRAL_LEXICAL] or words
+    return content[-1] if content else ""

@@ -1,7 +1,8 @@
 """Every plan explains itself: a theme per table, a hook per seat.
 
 The *theme* of a table is the topic most of it shares, weighed by how specific it
-is (``holders x specificity``, at least two holders). The *hook* of a seat is the
+is (``holders x specificity``, at least two holders); a generic topic ("research",
+"technology") is a theme only when the table shares nothing else. The *hook* of a seat is the
 attendee's best common ground with someone at the same table; an attendee without
 one is listed, never hidden.
 """
@@ -40,25 +41,31 @@ class TableCard:
 
 
 def _theme(vocabulary: Vocabulary, members: Sequence[int]) -> tuple[Topic | None, int]:
-    """The topic most of the table holds, weighed by specificity; among equals the one
-    more of them wrote themselves, then the narrower one."""
+    """The topic most of the table holds, weighed by specificity, generic topics last;
+    among equals the one more of them wrote themselves, then the narrower one."""
     holders: Counter[int] = Counter()
     writers: Counter[int] = Counter()
     for person in members:
         for topic_id, membership in vocabulary.memberships[person].items():
             holders[topic_id] += 1
             writers[topic_id] += membership.direct
-    best: tuple[float, int, int, int] | None = None
+    best: tuple[bool, float, int, int, int] | None = None
     for topic_id, count in holders.items():
         if count < 2:
             continue
         topic = vocabulary.topics[topic_id]
-        key = (count * topic.specificity, writers[topic_id], topic.depth, -topic_id)
+        key = (
+            not topic.generic,
+            count * topic.specificity,
+            writers[topic_id],
+            topic.depth,
+            -topic_id,
+        )
         if best is None or key > best:
             best = key
     if best is None:
         return None, 0
-    return vocabulary.topics[-best[3]], holders[-best[3]]
+    return vocabulary.topics[-best[4]], holders[-best[4]]
 
 
 def explain_plan(

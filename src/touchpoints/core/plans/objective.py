@@ -1,10 +1,12 @@
-"""Pair values for planners: the common ground of every pair of an event, as a matrix.
+"""Pair values for planners: the pair score of every pair of an event, as a matrix.
 
-Planners optimize sums of pair values, so they need the score of *every* pair, not
-only everyone's top k. The matrix is built topic by topic (a Python loop over topics
-and related topic pairs, never over pairs of people): a topic held by ``c`` people
-writes its weight into a ``c x c`` block, keeping the larger of the old and new value,
-which gives exactly the strongest shared point of each pair.
+Planners optimize sums of pair values, so they need the score
+(:mod:`touchpoints.core.pair_score`) of *every* pair, not only everyone's top k. The
+ground part is built block by block (a Python loop over topics and related topic
+pairs, never over pairs of people): a topic held by ``c`` people writes its weight
+into a ``c x c`` block, keeping the larger of the old and new value, which gives
+exactly the strongest shared point of each pair; it is then blended with the
+profiles' similarity.
 
 For big events :func:`sparse_pair_values` keeps only each attendee's best partners
 (from :func:`~touchpoints.core.candidates.top_matches`), with the same exact values.
@@ -17,7 +19,7 @@ import numpy.typing as npt
 from scipy import sparse
 
 from touchpoints.core.candidates import top_matches
-from touchpoints.core.common_ground import RELATED_WEIGHT, related_score
+from touchpoints.core.pair_score import Block, ground_blocks, score_matrix, scores_at
 from touchpoints.core.plans._jit import jit
 from touchpoints.core.topics import Vocabulary
 
@@ -27,15 +29,14 @@ __all__ = ["DENSE_LIMIT", "pair_values", "pair_values_at", "plan_values", "spars
 DENSE_LIMIT = 2_000
 
 FloatMatrix = npt.NDArray[np.float64]
-#: A block of pairs: every row attendee with every column attendee share ``weight``.
-Block = tuple[float, list[int], list[int]]
 
 
 def pair_values(vocabulary: Vocabulary) -> FloatMatrix:
-    """The (n, n) matrix of common-ground scores (0 on the diagonal and where none).
+    """The (n, n) matrix of pair scores (0 on the diagonal).
 
     Equals :func:`~touchpoints.core.common_ground.common_ground` ``.score`` for every
-    pair; memory is ``8 n^2`` bytes (200 MB at 5,000 people).
+    pair with common ground (and the similarity-only score, below ``MIN_SCORE``, for
+    the others); memory is ``8 n^2`` bytes (200 MB at 5,000 people).
 
     Examples
     --------
@@ -44,33 +45,23 @@ def pair_values(vocabulary: Vocabulary) -> FloatMatrix:
     >>> crowd = [Attendee("1", "Ann", interests=("chess",)),
     ...          Attendee("2", "Bo", interests=("chess",)),
     ...          Attendee("3", "Cy", interests=("pottery",))]
-    >>> pair_values(event_topics(crowd)).tolist()
-    [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    >>> pair_values(event_topics(crowd)).round(2).tolist()
+    [[0.0, 1.0, 0.02], [1.0, 0.0, 0.02], [0.02, 0.02, 0.0]]
     """
     n = vocabulary.n_attendees
-    values = np.zeros((n, n), dtype=np.float64)
-    for weight, rows, cols in _blocks(vocabulary):
-        if rows and cols:
-            index = np.ix_(rows, cols)
-            values[index] = np.maximum(values[index], weight)
+    ground = np.zeros((n, n), dtype=np.float64)
+    for block in _both_ways(ground_blocks(vocabulary)):
+        index = np.ix_(block.rows, block.cols)
+        ground[index] = np.maximum(ground[index], block.weight)
+    values = score_matrix(vocabulary, ground)
     np.fill_diagonal(values, 0.0)
-    return np.clip(values, 0.0, 1.0)
+    return values
 
 
-def _blocks(vocabulary: Vocabulary) -> list[Block]:
-    """Every source of common ground: shared topics, broadly or directly, and related topics."""
-    every, direct = vocabulary.holders()
-    blocks: list[Block] = []
-    for topic_id, members in enumerate(every):
-        spec = vocabulary.topics[topic_id].specificity
-        blocks.append((RELATED_WEIGHT * spec, members, members))
-        if len(direct[topic_id]) > 1:
-            blocks.append((spec, direct[topic_id], direct[topic_id]))
-    for pair in vocabulary.related:
-        score = related_score(pair)
-        blocks.append((score, direct[pair.a], direct[pair.b]))
-        blocks.append((score, direct[pair.b], direct[pair.a]))
-    return blocks
+def _both_ways(blocks: list[Block]) -> list[Block]:
+    """The blocks with each block of two related topics also written the other way round
+    (the lookups below want the row attendee on the row side)."""
+    return blocks + [Block(b.weight, b.cols, b.rows) for b in blocks if b.cross]
 
 
 def plan_values(
@@ -89,9 +80,9 @@ def sparse_pair_values(vocabulary: Vocabulary, k: int = 30) -> sparse.csr_array:
 
     The pairs are those of :func:`~touchpoints.core.candidates.top_matches` in either
     direction (so a row may hold more than ``k``); each value equals
-    :func:`pair_values` at that position, computed exactly (float64, the heaviest
-    block both are in); the diagonal and the pairs worth 0 are left out. Memory is
-    about ``n k`` plus the attendees' topic memberships.
+    :func:`pair_values` at that position (:func:`pair_values_at`); the diagonal and
+    the pairs worth 0 are left out. Memory is about ``n k`` plus the attendees' topic
+    memberships.
 
     Returns
     -------
@@ -116,7 +107,7 @@ def sparse_pair_values(vocabulary: Vocabulary, k: int = 30) -> sparse.csr_array:
     rows, cols = rows[found], cols[found]
     keys = np.unique(np.concatenate([rows * n + cols, cols * n + rows]))
     rows, cols = keys // n, keys % n
-    values = _block_values(_blocks(vocabulary), rows, cols, n)
+    values = pair_values_at(vocabulary, rows, cols)
     matrix = sparse.csr_array((values, (rows, cols)), shape=(n, n), dtype=np.float64)
     matrix.eliminate_zeros()
     matrix.sort_indices()
@@ -126,10 +117,12 @@ def sparse_pair_values(vocabulary: Vocabulary, k: int = 30) -> sparse.csr_array:
 def pair_values_at(
     vocabulary: Vocabulary, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float64]:
-    """The exact common-ground values of the pairs (rows[p], cols[p]), for any pairs
-    (say, everybody seated together in a plan), without building a matrix; 0 for a
-    person with themselves."""
-    values = _block_values(_blocks(vocabulary), rows, cols, vocabulary.n_attendees)
+    """The exact pair scores of the pairs (rows[p], cols[p]), for any pairs (say,
+    everybody seated together in a plan), without building a matrix; 0 for a person
+    with themselves."""
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    ground = _block_values(_both_ways(ground_blocks(vocabulary)), rows, cols, vocabulary.n_attendees)
+    values = scores_at(vocabulary, ground, rows, cols)
     return np.where(rows == cols, 0.0, values)
 
 
@@ -141,10 +134,10 @@ def _block_values(
     Pairs sorted by row are fastest. Every attendee's blocks are listed (CSR)
     heaviest first, once as the row side and once as the column side of a block.
     """
-    weights = np.array([w for w, _, _ in blocks], dtype=np.float64)
+    weights = np.array([b.weight for b in blocks], dtype=np.float64)
     heaviest = np.argsort(-weights, kind="stable")
-    left_start, left = _memberships([blocks[b][1] for b in heaviest], n)
-    right_start, right = _memberships([blocks[b][2] for b in heaviest], n)
+    left_start, left = _memberships([blocks[b].rows for b in heaviest], n)
+    right_start, right = _memberships([blocks[b].cols for b in heaviest], n)
     values = _best_shared(left_start, left, right_start, right, weights[heaviest], rows, cols)
     return np.clip(values, 0.0, 1.0)
 
