@@ -301,6 +301,8 @@ def _ground(
         hit = known[where] == keys
         scores[hit] = weight[where[hit]]
     rows, cols = keys // n, keys % n
+    if shared.shape[1] == 0:
+        return scores
     for lo in range(0, len(keys), 1_000_000):
         r, c = rows[lo : lo + 1_000_000], cols[lo : lo + 1_000_000]
         product = shared[r].multiply(shared[c]).tocsr()
