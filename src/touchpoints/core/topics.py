@@ -68,6 +68,9 @@ __all__ = [
 
 #: Cosine at or above which two phrases that no concept explains are one topic.
 SAME_THRESHOLD = 0.84
+#: Cosine at or above which a phrase that adds words to another is still the same
+#: interest ("Great outdoor adventures"); below, it is a narrower one.
+ADDED_WORDS_SAME = 0.92
 #: Cosine from which a topic and a narrower one ("photography" / "street photography")
 #: count as related (weaker common ground).
 NARROWER_THRESHOLD = 0.55
@@ -412,10 +415,11 @@ def _cluster(
     agree.prefetch([(keys[a], keys[b]) for _, a, b in edges])
     for _, a, b in edges:
         ra, rb = forest.find(a), forest.find(b)
-        if ra == rb or not agree(keys[a], keys[b]):
+        if ra == rb or not agree(keys[a], keys[b], float(vectors[a] @ vectors[b])):
             continue
         la, lb = leader[ra], leader[rb]
-        if float(vectors[la] @ vectors[lb]) < SAME_THRESHOLD or not agree(keys[la], keys[lb]):
+        leaders = float(vectors[la] @ vectors[lb])
+        if leaders < SAME_THRESHOLD or not agree(keys[la], keys[lb], leaders):
             continue
         merge(a, b)
     return [forest.find(i) for i in range(count)]
@@ -463,7 +467,9 @@ class _Agreement:
     to the cosine alone. Otherwise the stems only one side has must not change the
     meaning: none, or only words such as "club" or "meetup" (then they are the
     same); one side adding real words makes it narrower ("photography" / "street
-    photography"); both sides adding words ("PC gaming" / "computer gaming") are the
+    photography") unless the two still read as one (cosine >= :data:`ADDED_WORDS_SAME`:
+    "tribal style belly dance" / "American tribal style belly dance"); both sides
+    adding words ("PC gaming" / "computer gaming") are the
     same only if those words are (cosine >= SAME_THRESHOLD).
     """
 
@@ -506,13 +512,13 @@ class _Agreement:
         for text, vector in zip(missing, self._embedder.embed(missing), strict=True):
             self._vectors[text] = vector
 
-    def __call__(self, a: str, b: str) -> bool:
+    def __call__(self, a: str, b: str, similarity: float = 0.0) -> bool:
         split = self._split(a, b)
         if split is None:
             return True
         same, rest_a, rest_b = split
         if not rest_a:
-            return same
+            return same or (similarity >= ADDED_WORDS_SAME and self.same_order(a, b))
         self.prefetch([(a, b)])
         return float(self._vectors[rest_a] @ self._vectors[rest_b]) >= SAME_THRESHOLD
 
@@ -829,6 +835,8 @@ def _with_profiles(
 
 
 _NEUTRAL_BAG = word_bag(" ".join(NON_NARROWING_WORDS))
+#: Words that make a group of people out of an interest without narrowing it.
+_GROUP_WORDS = lexical_bag("club meetup group society scene community fan")
 _NEUTRAL_LEXICAL = frozenset(lexical_word(w) for w in NON_NARROWING_WORDS)
 
 
@@ -847,7 +855,7 @@ def _may_relate(label_a: str, label_b: str, similarity: float) -> bool:
     False
     """
     key_a, key_b = phrase_key(label_a), phrase_key(label_b)
-    bag_a, bag_b = word_bag(key_a) - _NEUTRAL_BAG, word_bag(key_b) - _NEUTRAL_BAG
+    bag_a, bag_b = lexical_bag(key_a) - _GROUP_WORDS, lexical_bag(key_b) - _GROUP_WORDS
     if not bag_a or not bag_b:
         return False
     if not bag_a & bag_b:
@@ -855,9 +863,9 @@ def _may_relate(label_a: str, label_b: str, similarity: float) -> bool:
     if bag_a == bag_b:
         return similarity >= NARROWER_THRESHOLD
     if bag_a < bag_b:
-        return similarity >= NARROWER_THRESHOLD and _head(key_b) in bag_a
+        return similarity >= NARROWER_THRESHOLD and lexical_word(_head(key_b)) in bag_a
     if bag_b < bag_a:
-        return similarity >= NARROWER_THRESHOLD and _head(key_a) in bag_b
+        return similarity >= NARROWER_THRESHOLD and lexical_word(_head(key_a)) in bag_b
     return False
 
 
