@@ -7,6 +7,7 @@ from tests.core.crowds import SOCCER_CROWD, crowds, person
 from touchpoints.core.acquaintance import acquaintances
 from touchpoints.core.common_ground import GroundKind, common_ground
 from touchpoints.core.model import AcquaintanceReason
+from touchpoints.core.pair_score import MIN_SCORE
 from touchpoints.core.topics import event_topics
 
 
@@ -122,3 +123,57 @@ def test_common_ground_is_deterministic(crowd):
 
     for a in crowd[1:]:
         assert common_ground(first, crowd[0].id, a.id) == common_ground(second, crowd[0].id, a.id)
+
+
+def test_a_generic_topic_is_the_weakest_named_ground():
+    crowd = [
+        person("a", "research", "chess"),
+        person("b", "research"),
+        person("c", "chess"),
+        *[person(f"x{i}", "pottery") for i in range(9)],
+    ]
+    vocabulary = event_topics(crowd)
+
+    generic = common_ground(vocabulary, "a", "b")
+    specific = common_ground(vocabulary, "a", "c")
+
+    assert generic is not None
+    assert specific is not None
+    assert generic.topic.generic
+    assert generic.strength == MIN_SCORE
+    assert generic.score < specific.score
+
+
+def test_profile_similarity_orders_partners_with_equally_strong_ground():
+    crowd = [
+        person("a", "chess", "jazz piano lessons"),
+        person("b", "chess", "piano"),
+        person("c", "chess", "pottery"),
+        *[person(f"x{i}", "hiking") for i in range(6)],
+    ]
+    vocabulary = event_topics(crowd)
+
+    near = common_ground(vocabulary, "a", "b")
+    far = common_ground(vocabulary, "a", "c")
+
+    assert near is not None
+    assert far is not None
+    assert near.topic.label == far.topic.label == "chess"
+    assert near.strength == far.strength
+    assert near.score > far.score
+
+
+def test_common_ground_between_free_texts_needs_a_rare_phrase():
+    texts = [
+        "We study electoral volatility in Western Europe and its causes.",
+        "Electoral volatility has risen across Western Europe since 1990.",
+        "This paper studies coalition bargaining in Western Europe.",
+        "Parliaments in Western Europe delegate to committees.",
+    ]
+    vocabulary = event_topics([person(str(i), bio=t) for i, t in enumerate(texts)])
+
+    rare = common_ground(vocabulary, "0", "1")
+
+    assert rare is not None
+    assert rare.topic.label.casefold() == "electoral volatility"
+    assert common_ground(vocabulary, "2", "3") is None  # "Western Europe": 4 of 4

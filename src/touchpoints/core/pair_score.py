@@ -10,18 +10,18 @@ It weighs two kinds of evidence:
 * **ground**: the strongest *nameable* shared point — a topic both wrote
   (:func:`topic_weight`: its specificity), a topic one wrote and the other holds
   through a narrower one ("photography" / "street photography": half as much), or two
-  related topics (:func:`related_score`). Two people who hold a broad topic only
+  related topics (:func:`related_score`). A generic topic ("research",
+  "technology") is worth the least that is still named, :data:`MIN_SCORE`: it is a
+  hook only when nothing specific is shared. Two people who hold a broad topic only
   through different narrower ones (siblings: "pottery" and "knitting" under crafts)
-  share no ground: "you are both into crafts" would be a stretch. Generic
-  topics ("research", "technology") are worth nothing here: they are never a reason
-  to meet;
+  share no ground: "you are both into crafts" would be a stretch;
 * **similarity**: how alike the two whole profiles read
   (:class:`~touchpoints.core.profiles.Profiles`: shared rare words and close
   meanings), which tells apart pairs whose best named point is equally strong, and
   orders pairs that share nothing nameable.
 
 :func:`blend` puts them in two bands, so that a score says honestly what it rests
-on: a pair with ground of at least :data:`MIN_SCORE` scores in ``[MIN_SCORE, 1]`` —
+on: a pair with nameable ground (at least :data:`MIN_SCORE`) scores in ``[MIN_SCORE, 1]`` —
 ``MIN_SCORE + (1 - MIN_SCORE) x ((1 - w) x ground + w x similarity)`` — and is
 explained by that ground; any other pair scores below :data:`MIN_SCORE`
 (``UNNAMED_CEILING x similarity``), which the planners and the pages read as "no
@@ -82,10 +82,12 @@ IntArray = npt.NDArray[np.int64]
 
 def topic_weight(topic: Topic, *, direct: bool) -> float:
     """Ground on a topic both hold: its specificity, or RELATED_WEIGHT of it when one of
-    them holds it only through a narrower topic; 0 for a generic topic."""
+    them holds it only through a narrower topic; a generic topic both wrote is worth
+    at most MIN_SCORE, below any specific named ground, and nothing otherwise."""
+    weight = topic.specificity if direct else RELATED_WEIGHT * topic.specificity
     if topic.generic:
-        return 0.0
-    return topic.specificity if direct else RELATED_WEIGHT * topic.specificity
+        return min(weight, MIN_SCORE) if direct and weight >= MIN_SCORE else 0.0
+    return weight
 
 
 def related_score(pair: RelatedTopics) -> float:

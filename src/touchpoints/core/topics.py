@@ -860,8 +860,8 @@ def _may_relate(label_a: str, label_b: str, similarity: float) -> bool:
         return False
     if not bag_a & bag_b:
         return similarity >= RELATED_THRESHOLD
-    if bag_a == bag_b:
-        return similarity >= NARROWER_THRESHOLD
+    if bag_a == bag_b:  # the same words in another order: "sporting dogs" / "dog sports"
+        return similarity >= NARROWER_THRESHOLD and _Agreement.same_order(key_a, key_b)
     if bag_a < bag_b:
         return similarity >= NARROWER_THRESHOLD and lexical_word(_head(key_b)) in bag_a
     if bag_b < bag_a:
