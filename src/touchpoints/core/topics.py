@@ -83,7 +83,7 @@ MAX_PHRASES_PER_TEXT = 40
 #: Key phrases kept per bio or abstract: the ones closest to the whole text.
 MAX_TOPICS_PER_TEXT = 20
 #: Cosine to the whole text below which a drawn phrase is off-topic.
-MIN_CENTRALITY = 0.25
+MIN_CENTRALITY = 0.4
 
 Progress = Callable[[str, int, int], None]
 FloatMatrix = npt.NDArray[np.float32]
