@@ -8,6 +8,7 @@ from touchpoints.core.acquaintance import acquaintances
 from touchpoints.core.common_ground import GroundKind, common_ground
 from touchpoints.core.model import AcquaintanceReason
 from touchpoints.core.pair_score import MIN_SCORE
+from touchpoints.core import topics
 from touchpoints.core.topics import event_topics
 
 
@@ -163,7 +164,10 @@ def test_profile_similarity_orders_partners_with_equally_strong_ground():
     assert near.score > far.score
 
 
-def test_common_ground_between_free_texts_needs_a_rare_phrase():
+@pytest.mark.parametrize("embedded_texts", [20_000, 1])
+def test_common_ground_between_free_texts_needs_a_rare_phrase(monkeypatch, embedded_texts):
+    """Also for big events, whose whole texts are not embedded (MAX_EMBEDDED_TEXTS)."""
+    monkeypatch.setattr(topics, "MAX_EMBEDDED_TEXTS", embedded_texts)
     texts = [
         "We study electoral volatility in Western Europe and its causes.",
         "Electoral volatility has risen across Western Europe since 1990.",

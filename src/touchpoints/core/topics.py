@@ -82,6 +82,10 @@ MAX_RELATED_PER_TOPIC = 10
 MAX_PHRASES_PER_TEXT = 40
 #: Key phrases kept per bio or abstract: the ones closest to the whole text.
 MAX_TOPICS_PER_TEXT = 20
+#: Above this many free texts (bios, abstracts) in one event, whole texts are not
+#: embedded (about 80 texts/s on two cores): phrases are not filtered by centrality
+#: and profile similarity rests on the texts' words (TF-IDF) and listed interests.
+MAX_EMBEDDED_TEXTS = 20_000
 #: Cosine to the whole text below which a drawn phrase is off-topic.
 MIN_CENTRALITY = 0.4
 
@@ -285,13 +289,17 @@ def _central_text_mentions(
     a topic of one person is no common ground, and embedding every stray phrase of
     every bio is what made free text slow.
 
+    Events with more than :data:`MAX_EMBEDDED_TEXTS` free texts skip the embeddings
+    (and so the centrality filter) to stay fast.
+
     Returns the mentions kept and the embedding of each free text, by attendee.
 
     .. [1] Grootendorst, "KeyBERT: minimal keyword extraction with BERT", 2020.
     """
     owners = sorted({i for i, a in enumerate(attendees) if a.bio and a.bio.strip()})
-    documents = embedder.embed([attendees[i].bio or "" for i in owners])
-    by_attendee = {owner: documents[row] for row, owner in enumerate(owners)}
+    embed_texts = len(owners) <= MAX_EMBEDDED_TEXTS
+    documents = embedder.embed([attendees[i].bio or "" for i in owners] if embed_texts else [])
+    by_attendee = {owner: documents[row] for row, owner in enumerate(owners) if embed_texts}
     holders: dict[frozenset[str], set[int]] = defaultdict(set)
     for mention in mentions:
         holders[lexical_bag(mention.key)].add(mention.attendee)
@@ -302,7 +310,7 @@ def _central_text_mentions(
     }
     mentions = [m for m in mentions if id(m) not in alone]
     drawn = [m for m in mentions if m.from_text and not knowledge.concepts_in(m.key)]
-    if not drawn:
+    if not drawn or not embed_texts:
         return mentions, by_attendee
     document_of = {owner: row for row, owner in enumerate(owners)}
     units = sorted({m.unit for m in drawn})
