@@ -301,7 +301,8 @@ def main(argv: list[str] | None = None) -> None:
           + ("met" if not beaten else "NOT met for " + ", ".join(str(r["year"]) for r in beaten)))
     first = [r for r in results if r["year"] == 2019]
     if first:
-        print(f"Pair score AUC >= 0.85 in 2019: {'met' if first[0]['auc_cg'] >= 0.85 else 'NOT met'}"
+        verdict = "met" if first[0]["auc_cg"] >= 0.85 else "NOT met"
+        print(f"Pair score AUC >= 0.85 in 2019: {verdict}"
               f" ({first[0]['auc_cg']:.3f})")
     zero = [r for r in results if r["pos_zero"] >= 0.10]
     print("Same-panel pairs with score 0 below 10 %: "

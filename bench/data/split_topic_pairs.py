@@ -78,17 +78,17 @@ def validate(old, new):
     errors = []
     seen = set()
     for i, r in enumerate(old + new):
-        where = "old row %d" % (i + 1) if i < len(old) else "new row %d" % (i - len(old) + 1)
+        where = f"old row {i + 1}" if i < len(old) else f"new row {i - len(old) + 1}"
         if r["label"] not in LABELS:
-            errors.append("%s: bad label %r" % (where, r["label"]))
+            errors.append("{}: bad label {!r}".format(where, r["label"]))
         if r["source"] not in SOURCES:
-            errors.append("%s: bad source %r" % (where, r["source"]))
+            errors.append("{}: bad source {!r}".format(where, r["source"]))
         a, b = r["a"].strip(), r["b"].strip()
         if not a or not b or a.casefold() == b.casefold():
-            errors.append("%s: empty or a == b: %r / %r" % (where, a, b))
+            errors.append(f"{where}: empty or a == b: {a!r} / {b!r}")
         k = frozenset((a.casefold(), b.casefold()))
         if k in seen:
-            errors.append("%s: duplicate unordered pair %r / %r" % (where, a, b))
+            errors.append(f"{where}: duplicate unordered pair {a!r} / {b!r}")
         seen.add(k)
     # no related/different pair inside a cluster joined by `same` pairs
     par = {}
@@ -104,7 +104,7 @@ def validate(old, new):
             par[find(r["a"])] = find(r["b"])
     for r in old + new:
         if r["label"] != "same" and find(r["a"]) == find(r["b"]):
-            errors.append("%s pair inside a same-cluster: %r / %r" % (r["label"], r["a"], r["b"]))
+            errors.append(f"{r['label']} pair inside a same-cluster: {r['a']!r} / {r['b']!r}")
     return errors
 
 
@@ -135,7 +135,7 @@ def split(old, new, seed, frac):
     random.Random(seed).shuffle(free)
     in_test = set()
     test_n = collections.Counter()
-    for keys, idx in free:
+    for _keys, idx in free:
         cnt = collections.Counter(new[i]["source"] for i in idx)
         dom = max(sorted(cnt), key=lambda s: cnt[s])
         if test_n[dom] + cnt[dom] / 2 <= target[dom]:
@@ -158,11 +158,12 @@ def write(path, rows):
 
 def summary(name, rows):
     c = collections.Counter((r["source"], r["label"]) for r in rows)
-    print("%s: %d rows" % (name, len(rows)))
+    print(f"{name}: {len(rows)} rows")
     for s in ("meetup", "hand", "epsa", "demo"):
-        n = [c[(s, l)] for l in ("same", "related", "different")]
+        n = [c[(s, label)] for label in ("same", "related", "different")]
         if sum(n):
-            print("  %-7s same %4d  related %4d  different %4d  all %4d" % (s, *n, sum(n)))
+            print(f"  {s:<7} same {n[0]:4d}  related {n[1]:4d}  "
+                  f"different {n[2]:4d}  all {sum(n):4d}")
 
 
 def main():
@@ -190,9 +191,10 @@ def main():
     errors = validate(old, new)
     if errors:
         print("\n".join(errors[:50]), file=sys.stderr)
-        sys.exit("%d errors" % len(errors))
+        sys.exit(f"{len(errors)} errors")
     dev_new, test_rows, info = split(old, new, args.seed, args.test_frac)
-    print("components %(components)d, forced into dev %(forced)d (%(forced_rows)d rows)" % info)
+    print(f"components {info['components']}, forced into dev {info['forced']} "
+          f"({info['forced_rows']} rows)")
     if args.check:
         def pairs(rows):
             return {frozenset((r["a"], r["b"])) for r in rows}
@@ -201,8 +203,8 @@ def main():
         sys.exit(0 if ok else 1)
     write(args.dev_out, old + dev_new)
     write(args.test_out, test_rows)
-    summary("dev (%s)" % os.path.basename(args.dev_out), old + dev_new)
-    summary("test (%s)" % os.path.basename(args.test_out), test_rows)
+    summary(f"dev ({os.path.basename(args.dev_out)})", old + dev_new)
+    summary(f"test ({os.path.basename(args.test_out)})", test_rows)
 
 
 if __name__ == "__main__":

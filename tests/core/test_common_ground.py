@@ -4,11 +4,11 @@ import pytest
 from hypothesis import given
 
 from tests.core.crowds import SOCCER_CROWD, crowds, person
+from touchpoints.core import topics
 from touchpoints.core.acquaintance import acquaintances
 from touchpoints.core.common_ground import GroundKind, common_ground
 from touchpoints.core.model import AcquaintanceReason
 from touchpoints.core.pair_score import MIN_SCORE
-from touchpoints.core import topics
 from touchpoints.core.topics import event_topics
 
 

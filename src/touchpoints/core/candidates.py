@@ -183,7 +183,8 @@ def top_matches(
     >>> crowd = [Attendee("1", "Ann", interests=("Arsenal", "chess")),
     ...          Attendee("2", "Bo", interests=("Premier League",)),
     ...          Attendee("3", "Cy", interests=("chess", "NFL"))]
-    >>> [(partner, round(score, 2)) for partner, score in top_matches(event_topics(crowd), k=2).of(0)]
+    >>> found = top_matches(event_topics(crowd), k=2)
+    >>> [(partner, round(score, 2)) for partner, score in found.of(0)]
     [(2, 0.92), (1, 0.87)]
     """
     if k < 1:

@@ -188,7 +188,8 @@ def common_ground(
     i, j = vocabulary.index_of(a), vocabulary.index_of(b)
     found = _candidates(vocabulary, i, j)
     pair = np.array([i], dtype=np.int64), np.array([j], dtype=np.int64)
-    if not found or max(item[0] for item in found) < named_minimum(text_shares_at(vocabulary, *pair))[0]:
+    needed = named_minimum(text_shares_at(vocabulary, *pair))[0]
+    if not found or max(item[0] for item in found) < needed:
         return None
     topics = vocabulary.topics
 

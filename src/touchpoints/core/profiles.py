@@ -89,13 +89,13 @@ class Profiles:
 
     def similarity_matrix(self) -> npt.NDArray[np.float64]:
         """Every pair's similarity as a dense (n, n) matrix (small events only)."""
-        words = (self.terms @ self.terms.T).toarray()
+        words = np.asarray((self.terms @ self.terms.T).toarray(), dtype=np.float64)
         meanings = self.meanings.astype(np.float64) @ self.meanings.T.astype(np.float64)
         return np.clip(TERM_WEIGHT * words + (1.0 - TERM_WEIGHT) * meanings, 0.0, 1.0)
 
 
 def build_profiles(
-    texts: Sequence[Sequence[str]], meanings: FloatMatrix, text_share: Sequence[float]
+    texts: Sequence[Sequence[str]], meanings: FloatMatrix, text_share: npt.ArrayLike
 ) -> Profiles:
     """Profiles from each attendee's texts, (unnormalized) meaning vectors and share of
     interests drawn from free text."""

@@ -16,8 +16,8 @@ of the other: "street photography" / "photography") or, sharing no word, very cl
 in embedding space (cosine from :data:`RELATED_THRESHOLD`) are *related*: they give
 weaker common ground, labelled as such. Siblings — phrases that share words but each
 add their own ("Korean language" / "Japanese language", "wine tasting" / "beer
-tasting") — are not related: no true sentence links them. Hometowns and languages are topics of their own
-kinds, matched lexically only. docs/engine.md tells the whole story.
+tasting") — are not related: no true sentence links them. Hometowns and languages are
+topics of their own kinds, matched lexically only. docs/engine.md tells the whole story.
 """
 
 from __future__ import annotations
@@ -624,7 +624,7 @@ def event_topics(
             if concepts:
                 mentioned[key] = concepts
     exact_keys: dict[str, list[str]] = defaultdict(list)
-    for (kind, key), topic_ids in topic_of_key.items():
+    for (_, key), topic_ids in topic_of_key.items():
         if len(topic_ids) == 1 and (concept := drafts[topic_ids[0]].concept) is not None:
             exact_keys[concept].append(key)
     for key in list(unmatched):  # "movie watchers" is "movie watching" (= movies)
@@ -771,7 +771,9 @@ def _related_topics(
         drafts[topic].vector = vector
     if len(candidates) < 2:
         return ()
-    matrix = np.stack([drafts[t].vector for t in candidates]).astype(np.float32)
+    matrix = np.stack([v for t in candidates if (v := drafts[t].vector) is not None]).astype(
+        np.float32
+    )
     sims, ids = _neighbours(matrix, matrix, MAX_RELATED_PER_TOPIC + 1)
     found: dict[tuple[int, int], float] = {}
     for row, topic in enumerate(candidates):

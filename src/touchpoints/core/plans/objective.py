@@ -121,7 +121,8 @@ def pair_values_at(
     everybody seated together in a plan), without building a matrix; 0 for a person
     with themselves."""
     rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
-    ground = _block_values(_both_ways(ground_blocks(vocabulary)), rows, cols, vocabulary.n_attendees)
+    blocks = _both_ways(ground_blocks(vocabulary))
+    ground = _block_values(blocks, rows, cols, vocabulary.n_attendees)
     values = scores_at(vocabulary, ground, rows, cols)
     return np.where(rows == cols, 0.0, values)
 
