@@ -844,7 +844,6 @@ def _with_profiles(
     )
 
 
-_NEUTRAL_BAG = word_bag(" ".join(NON_NARROWING_WORDS))
 #: Words that make a group of people out of an interest without narrowing it.
 _GROUP_WORDS = lexical_bag("club meetup group society scene community fan")
 _NEUTRAL_LEXICAL = frozenset(lexical_word(w) for w in NON_NARROWING_WORDS)
