@@ -91,14 +91,8 @@ def validate(old, new):
             errors.append(f"{where}: duplicate unordered pair {a!r} / {b!r}")
         seen.add(k)
     # no related/different pair inside a cluster joined by `same` pairs
-    par = {}
-
-    def find(x):
-        par.setdefault(x, x)
-        while par[x] != x:
-            par[x] = par[par[x]]
-            x = par[x]
-        return x
+    find = _UnionFind()
+    par = find.parents
     for r in old + new:
         if r["label"] == "same":
             par[find(r["a"])] = find(r["b"])
@@ -108,16 +102,25 @@ def validate(old, new):
     return errors
 
 
-def split(old, new, seed, frac):
-    oldkeys = {key(r[s]) for r in old for s in "ab"}
-    par = {}
+class _UnionFind:
+    """find(x) -> the root of x, over a parents dict (``.parents``) callers link roots in."""
 
-    def find(x):
+    def __init__(self):
+        self.parents = {}
+
+    def __call__(self, x):
+        par = self.parents
         par.setdefault(x, x)
         while par[x] != x:
             par[x] = par[par[x]]
             x = par[x]
         return x
+
+
+def split(old, new, seed, frac):
+    oldkeys = {key(r[s]) for r in old for s in "ab"}
+    find = _UnionFind()
+    par = find.parents
     for r in new:
         ka, kb = find(key(r["a"])), find(key(r["b"]))
         if ka != kb:

@@ -403,16 +403,16 @@ def _initialism_of(short: str, long: str) -> bool:
     run of ``long``'s words standing for that run (or appended to the full words)."""
     words = [w for w in short.split() if w not in CONNECTORS]
     other = [w for w in long.split() if w not in CONNECTORS and w not in _SKIPPED_IN_INITIALS]
+    whole = lexical_bag(" ".join(other))
     for position, word in enumerate(words):
         if len(word) < 2 or not word.isalpha() or len(word) > len(other):
             continue
         rest = words[:position] + words[position + 1 :]
         for start in range(len(other) - len(word) + 1):
             run = other[start : start + len(word)]
-            if "".join(w[0] for w in run) != word:
+            if initials(" ".join(run)) != word:
                 continue
             outside = other[:start] + other[start + len(word) :]
-            whole = lexical_bag(" ".join(other))
             if lexical_bag(" ".join(rest + run)) == whole or lexical_bag(" ".join(rest)) == whole:
                 return True
             if "".join(rest) == "".join(outside + run) or "".join(rest) == "".join(other):

@@ -22,6 +22,7 @@ topics of their own kinds, matched lexically only. docs/engine.md tells the whol
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -822,26 +823,20 @@ def _with_profiles(
     for index, document in documents.items():
         meanings[index] += document
     listed: set[tuple[int, int]] = set()
+    drawn, phrases = np.zeros(len(attendees)), np.zeros(len(attendees))
     for mention in mentions:
-        if mention.kind is TopicKind.INTEREST and not mention.from_text:
+        if mention.kind is not TopicKind.INTEREST:
+            continue
+        phrases[mention.attendee] += 1
+        drawn[mention.attendee] += mention.from_text
+        if not mention.from_text:
             listed.update((mention.attendee, t) for t in topic_of_key[(mention.kind, mention.key)])
     for index, topic in listed:
         if (vector := drafts[topic].vector) is not None:
             meanings[index] += vector
-    drawn, phrases = np.zeros(len(attendees)), np.zeros(len(attendees))
-    for mention in mentions:
-        if mention.kind is TopicKind.INTEREST:
-            phrases[mention.attendee] += 1
-            drawn[mention.attendee] += mention.from_text
     texts = [(*a.interests, a.bio or "") for a in attendees]
     profiles = build_profiles(texts, meanings, drawn / np.maximum(phrases, 1))
-    return Vocabulary(
-        vocabulary.attendee_ids,
-        vocabulary.topics,
-        vocabulary.memberships,
-        vocabulary.related,
-        profiles,
-    )
+    return dataclasses.replace(vocabulary, profiles=profiles)
 
 
 #: Words that make a group of people out of an interest without narrowing it.
